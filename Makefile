@@ -1,0 +1,72 @@
+# My Voice. The two commands of the README:
+#   make run    set up, migrate, load the demo, and serve on http://127.0.0.1:$(PORT)
+#   make test   set up and run every test, browser tests included
+# Each sets itself up on a fresh machine: virtual environment, pinned Python and npm
+# packages, built assets, and (for tests) Debian's Chromium.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+DEV_ENV := VOICE_ENV=$${VOICE_ENV:-development}
+
+.PHONY: run test bench assets setup setup-dev chromium translations translations-check lock clean
+
+run: setup assets
+	$(DEV_ENV) $(FLASK) db upgrade
+	$(DEV_ENV) $(FLASK) voice demo --base-url http://127.0.0.1:$(PORT)
+	$(DEV_ENV) $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: setup-dev assets chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup-dev assets
+	$(BIN)/python scripts/bench.py
+
+setup: $(VENV)/.runtime-installed
+setup-dev: $(VENV)/.dev-installed
+
+$(VENV)/.runtime-installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.runtime-installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: static/build/voice.css
+
+static/build/voice.css: node_modules/.installed scripts/build-assets.mjs $(wildcard static/src/*)
+	node scripts/build-assets.mjs
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download is not used.
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+translations: setup-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --omit-header .
+
+# Fails when a wrapped string is missing from translations/messages.pot.
+translations-check: setup-dev
+	$(BIN)/python scripts/check_translations.py
+
+# Re-pin every package after changing requirements.in or requirements-dev.in.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -r requirements.in
+	.lock-venv/bin/pip freeze --exclude-editable > requirements.txt
+	.lock-venv/bin/pip install --quiet -r requirements-dev.in
+	{ echo "-r requirements.txt"; .lock-venv/bin/pip freeze --exclude-editable | grep -vxFf requirements.txt; } > requirements-dev.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) node_modules static/build

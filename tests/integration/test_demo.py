@@ -1,0 +1,47 @@
+"""`flask voice demo` loads once, prints a JSON hand-over, and its links work."""
+
+import json
+
+from sqlalchemy import func, select
+
+from voice_app.extensions import db
+from voice_app.models import Child, Review, StaffUser, Submission
+
+
+def counts():
+    return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (StaffUser, Child, Review, Submission))
+
+
+def test_demo_is_idempotent_and_hands_over_json(app, app_context, client):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["voice", "demo", "--json"])
+    assert first.exit_code == 0, first.output
+    before = counts()
+    second = runner.invoke(args=["voice", "demo", "--json"])
+    assert second.exit_code == 0
+    assert counts() == before
+    handover = json.loads(second.output)
+    assert handover == json.loads(first.output)
+
+    roles = {person["role"] for person in handover["staff"]}
+    assert roles == {"iro", "manager"}
+    assert len(handover["children"]) >= 3
+    assert len({child["age"] for child in handover["children"]}) >= 3
+
+    child = handover["children"][0]
+    response = client.get(child["link_path"])
+    assert response.status_code == 302
+    assert child["name"].split()[0] in client.get("/my-voice").soup.get_text()
+
+    iro = next(p for p in handover["staff"] if p["role"] == "iro")
+    signed_in = client.post("/staff/sign-in", data={"email": iro["email"], "password": iro["password"]})
+    assert signed_in.headers["Location"] == "/staff/"
+    caseload = client.get("/staff/").soup.get_text()
+    assert "Sent" in caseload and "Not sent yet" in caseload
+
+
+def test_demo_prints_readable_instructions(app, app_context):
+    result = app.test_cli_runner().invoke(args=["voice", "demo", "--base-url", "http://127.0.0.1:8080"])
+    assert result.exit_code == 0
+    assert "http://127.0.0.1:8080/staff/sign-in" in result.output
+    assert "http://127.0.0.1:8080/c/" in result.output

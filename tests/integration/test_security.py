@@ -1,0 +1,84 @@
+"""Headers, CSRF, secrets and sessions."""
+
+import pytest
+
+from tests.factories import make_child, make_link, make_staff
+from voice_app import create_app
+from voice_app.config import MissingSecretKey
+
+
+def test_every_page_has_security_headers_and_no_store(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "object-src 'none'" in csp and "base-uri 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert "script-src 'self' 'nonce-" in csp
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_the_csp_nonce_changes_every_request_and_matches_the_inline_script(client):
+    first, second = client.get("/"), client.get("/")
+    nonce = lambda r: r.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]  # noqa: E731
+    assert nonce(first) != nonce(second)
+    inline = [s for s in first.soup.find_all("script") if not s.get("src")]
+    assert inline and all(s["nonce"] == nonce(first) for s in inline)
+
+
+def test_static_assets_may_be_cached(client):
+    response = client.get("/static/voice.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("VOICE_ENV", "production")
+    with pytest.raises(MissingSecretKey):
+        create_app()
+
+
+def test_production_starts_with_a_secret_key_and_secure_cookies(monkeypatch):
+    monkeypatch.setenv("VOICE_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["WTF_CSRF_TIME_LIMIT"] is None
+
+
+@pytest.fixture
+def csrf_app(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield app
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_forms_without_a_csrf_token_are_refused_kindly(csrf_app, client):
+    child = make_child(make_staff())
+    client.get(f"/c/{make_link(child)}")
+    response = client.post("/my-voice/start-again")
+    assert response.status_code == 400
+    assert response.soup.h1.get_text(strip=True) == "This page has timed out"
+    response = client.post("/staff/sign-in", data={"email": "a@example.org", "password": "x"})
+    assert response.status_code == 400
+
+
+def test_forms_with_the_page_csrf_token_are_accepted(csrf_app, client):
+    child = make_child(make_staff())
+    client.get(f"/c/{make_link(child)}")
+    start = client.get("/my-voice")
+    token = start.soup.find("input", attrs={"name": "csrf_token"})["value"]
+    response = client.post("/my-voice/start-again", data={"csrf_token": token})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"])
+    token = page.soup.find("input", attrs={"name": "csrf_token"})["value"]
+    assert client.post("/my-voice/questions/home", data={"csrf_token": token, "choice": "3"}).status_code == 302
+
+
+def test_opening_a_link_replaces_any_earlier_session(client):
+    iro = make_staff()
+    first, second = make_child(iro, first_name="Ann"), make_child(iro, first_name="Bea")
+    client.get(f"/c/{make_link(first)}")
+    client.get(f"/c/{make_link(second)}")
+    assert "Hello Bea" in client.get("/my-voice").soup.get_text()

@@ -1,0 +1,73 @@
+"""The children's form is well formed, and the runner reads answers safely."""
+
+from werkzeug.datastructures import MultiDict
+
+from voice_app.questions import FORMS, Kind, Topic, form_for_child
+from voice_app.questions.runner import MAX_TEXT_LENGTH, parse_answer
+
+FORM = form_for_child(10)
+
+
+def test_form_asks_the_issue_questions_in_order():
+    assert [q.key for q in FORM.questions] == [
+        "home", "family_time", "school", "health", "friends",
+        "going_well", "worries", "change", "attend", "who", "advocate", "anything_else",
+    ]
+
+
+def test_every_core_topic_is_a_five_point_scale_with_faces_and_words():
+    assert {q.topic for q in FORM.topic_questions} == set(Topic)
+    for question in FORM.topic_questions:
+        assert question.kind == Kind.SCALE
+        assert len(question.options) == 5
+        assert all(option.face and str(option.label) for option in question.options)
+        assert question.more_label
+
+
+def test_keys_are_unique_in_every_form():
+    for form in FORMS.values():
+        keys = [q.key for q in form.questions]
+        assert len(keys) == len(set(keys))
+
+
+def test_requests_are_attendance_who_and_advocate():
+    assert [q.key for q in FORM.request_questions] == ["attend", "who", "advocate"]
+
+
+def test_navigation_between_questions():
+    assert FORM.next_after("home").key == "family_time"
+    assert FORM.next_after("anything_else") is None
+    assert FORM.before("home") is None
+    assert FORM.before("school").key == "family_time"
+
+
+def test_scale_answer_reads_choice_and_words(app):
+    with app.test_request_context():
+        parsed = parse_answer(FORM.question("home"), MultiDict({"choice": "4", "text": "  I like it\r\nhere  "}))
+    assert parsed.errors == {}
+    assert (parsed.choice, parsed.text) == ("4", "I like it\nhere")
+
+
+def test_empty_answer_is_a_skip(app):
+    with app.test_request_context():
+        parsed = parse_answer(FORM.question("home"), MultiDict({"text": "   "}))
+    assert parsed.is_empty and parsed.errors == {}
+
+
+def test_unknown_choice_is_refused(app):
+    with app.test_request_context():
+        parsed = parse_answer(FORM.question("attend"), MultiDict({"choice": "maybe"}))
+    assert "choice" in parsed.errors
+    assert parsed.choice is None
+
+
+def test_too_long_text_is_refused_kindly(app):
+    with app.test_request_context():
+        parsed = parse_answer(FORM.question("worries"), MultiDict({"text": "a" * (MAX_TEXT_LENGTH + 1)}))
+    assert "shorter than 5,000 characters" in parsed.errors["text"]
+
+
+def test_control_characters_are_dropped(app):
+    with app.test_request_context():
+        parsed = parse_answer(FORM.question("worries"), MultiDict({"text": "hi\x00 there\x07"}))
+    assert parsed.text == "hi there"

@@ -1,0 +1,97 @@
+"""My Voice: children's views, and everyone else's, in front of their IRO before each review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from voice_app.config import load_config
+from voice_app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from voice_app.security import init_security_headers
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        static_folder=str(PROJECT_ROOT / "static" / "build"),
+        static_url_path="/static",
+    )
+    app.config.update(load_config(Path(app.instance_path), overrides))
+    app.jinja_loader = ChoiceLoader(
+        [
+            app.jinja_loader,
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    init_security_headers(app)
+
+    from voice_app import auth, filters
+    from voice_app.child import bp as child_bp
+    from voice_app.cli import voice_cli
+    from voice_app.iro import bp as iro_bp
+
+    auth.init_login(app)
+    filters.init_filters(app)
+    app.register_blueprint(child_bp)
+    app.register_blueprint(iro_bp)
+    app.cli.add_command(voice_cli)
+    _register_error_pages(app)
+    _commit_after_request(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    # WAL lets readers and a writer work at once; the busy timeout waits for a lock instead
+    # of failing a child's save; foreign keys are off in SQLite unless asked for.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def _commit_after_request(app: Flask) -> None:
+    """One transaction per request: committed if the view finished, rolled back if not."""
+
+    @app.after_request
+    def commit(response):
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+
+def _register_error_pages(app: Flask) -> None:
+    def page(template: str, status: int):
+        def handler(error):
+            db.session.rollback()
+            return render_template(template), status
+
+        return handler
+
+    app.register_error_handler(404, page("errors/404.html", 404))
+    app.register_error_handler(403, page("errors/404.html", 404))
+    app.register_error_handler(429, page("errors/429.html", 429))
+    app.register_error_handler(CSRFError, page("errors/csrf.html", 400))
+    app.register_error_handler(500, page("errors/500.html", 500))

@@ -1,0 +1,65 @@
+"""Who is asking: a signed-in member of staff (Flask-Login) or a person who opened a
+personal link (the link's id in the session, checked again on every request)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Flask, abort, g, redirect, request, session, url_for
+from flask_login import current_user
+
+from voice_app.extensions import db, login_manager
+from voice_app.models import AccessLink, StaffRole, StaffUser
+
+LINK_SESSION_KEY = "link_id"
+
+
+def init_login(app: Flask) -> None:
+    login_manager.login_view = "iro.sign_in"
+    login_manager.login_message = None
+
+    @login_manager.user_loader
+    def load_staff(user_id: str) -> StaffUser | None:
+        return db.session.get(StaffUser, int(user_id))
+
+    @login_manager.unauthorized_handler
+    def unauthorised():
+        return redirect(url_for("iro.sign_in", next=request.path))
+
+
+def iro_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_user.role != StaffRole.IRO:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def start_link_session(link: AccessLink) -> None:
+    # A new session id for a new person: whoever used this browser before is signed out.
+    session.clear()
+    session[LINK_SESSION_KEY] = link.id
+
+
+def current_link() -> AccessLink | None:
+    link_id = session.get(LINK_SESSION_KEY)
+    if link_id is None:
+        return None
+    if "current_link" not in g:
+        link = db.session.get(AccessLink, link_id)
+        g.current_link = link if link is not None and link.is_usable() else None
+    return g.current_link
+
+
+def link_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_link() is None:
+            return redirect(url_for("child.link_needed"))
+        return view(*args, **kwargs)
+
+    return wrapper

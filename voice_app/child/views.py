@@ -1,0 +1,148 @@
+"""The child's pages: one question a page, saved as they go, checked, then sent."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+
+from voice_app.auth import current_link, link_required, start_link_session
+from voice_app import links
+from voice_app.child import bp, service
+from voice_app.extensions import limiter
+from voice_app.questions.runner import parse_answer
+
+
+@bp.get("/")
+def home():
+    return render_template("child/home.html")
+
+
+@bp.get("/help")
+def help_now():
+    return render_template("child/help.html")
+
+
+@bp.get("/c/<token>")
+@limiter.limit("30 per minute")
+def open_link(token: str):
+    link = links.find_link_by_token(token)
+    if link is None or not link.is_usable():
+        return render_template("child/link_not_working.html"), 404
+    service.mark_opened(link)
+    start_link_session(link)
+    # Straight on to an address without the token, so it stays out of history and logs.
+    return redirect(url_for("child.start"))
+
+
+@bp.get("/link-needed")
+def link_needed():
+    return render_template("child/link_not_working.html"), 403
+
+
+@bp.get("/my-voice")
+@link_required
+def start():
+    link = current_link()
+    child = service.load_child(link)
+    draft = service.current_draft(child)
+    return render_template(
+        "child/start.html",
+        child=child,
+        review=service.reviews.find_next_review(child.id),
+        draft=draft,
+        last_sent=None if draft and draft.answers else service.last_sent(child),
+    )
+
+
+@bp.post("/my-voice/start-again")
+@link_required
+def start_again():
+    child = service.load_child(current_link())
+    draft = service.draft_or_new(child, current_link())
+    first = service.form_of(draft).questions[0]
+    return redirect(url_for("child.question", key=first.key))
+
+
+@bp.route("/my-voice/questions/<key>", methods=["GET", "POST"])
+@link_required
+def question(key: str):
+    link = current_link()
+    child = service.load_child(link)
+    draft = service.draft_or_new(child, link)
+    form = service.form_of(draft)
+    this_question = form.question(key)
+    if this_question is None:
+        abort(404)
+    returning_to_check = request.values.get("return") == "check"
+    answer = draft.answers_by_key().get(key)
+    values = {"choice": answer.choice if answer else None, "text": answer.text if answer else None}
+    errors = {}
+
+    if request.method == "POST":
+        parsed = parse_answer(this_question, request.form)
+        if parsed.errors:
+            errors = parsed.errors
+            # Show back exactly what they typed, so nothing is lost.
+            values = {"choice": request.form.get("choice"), "text": request.form.get("text")}
+        else:
+            service.save_answer(draft, key, parsed)
+            following = form.next_after(key)
+            if returning_to_check or following is None:
+                draft.current_question = None
+                return redirect(url_for("child.check_answers"))
+            draft.current_question = following.key
+            return redirect(url_for("child.question", key=following.key))
+    else:
+        draft.current_question = key
+
+    following = form.next_after(key)
+    previous = form.before(key)
+    return render_template(
+        "child/question.html",
+        question=this_question,
+        form=form,
+        position=form.index_of(key) + 1,
+        values=values,
+        errors=errors,
+        returning_to_check=returning_to_check,
+        skip_url=url_for("child.check_answers")
+        if returning_to_check or following is None
+        else url_for("child.question", key=following.key),
+        back_url=url_for("child.check_answers")
+        if returning_to_check
+        else (url_for("child.question", key=previous.key) if previous else url_for("child.start")),
+    ), (400 if errors else 200)
+
+
+@bp.get("/my-voice/check")
+@link_required
+def check_answers():
+    link = current_link()
+    child = service.load_child(link)
+    draft = service.current_draft(child)
+    if draft is None:
+        return redirect(url_for("child.start"))
+    service.audit_own_view(link, draft, "child_viewed_own_answers")
+    return render_template(
+        "child/check.html", form=service.form_of(draft), answers=draft.answers_by_key(), child=child
+    )
+
+
+@bp.post("/my-voice/send")
+@link_required
+def send():
+    link = current_link()
+    child = service.load_child(link)
+    draft = service.current_draft(child)
+    if draft is not None:
+        service.send(draft, child)
+    return redirect(url_for("child.sent"))
+
+
+@bp.get("/my-voice/sent")
+@link_required
+def sent():
+    child = service.load_child(current_link())
+    submission = service.last_sent(child)
+    if submission is None:
+        return redirect(url_for("child.start"))
+    return render_template("child/sent.html", child=child, submission=submission)

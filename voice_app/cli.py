@@ -1,0 +1,41 @@
+"""`flask --app wsgi voice ...` commands."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+voice_cli = AppGroup("voice", help="My Voice commands.")
+
+
+@voice_cli.command("demo")
+@click.option("--json", "as_json", is_flag=True, help="Print sign-in details and links as JSON.")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help="Where the app is served.")
+@click.option("--allow-production", is_flag=True, help="Load demo accounts even in production (never on real data).")
+def demo(as_json: bool, base_url: str, allow_production: bool) -> None:
+    """Load the demo data (safe to run again) and print how to sign in."""
+    from voice_app.demo import load_demo
+
+    if current_app.config["VOICE_ENV"] == "production" and not allow_production:
+        raise click.ClickException(
+            "Refusing to load demo accounts with known passwords in production. "
+            "Use --allow-production on a training copy only."
+        )
+    handover = load_demo()
+    base_url = base_url.rstrip("/")
+    for child in handover["children"]:
+        child["link"] = base_url + child["link_path"]
+    if as_json:
+        click.echo(json.dumps(handover, indent=2))
+        return
+    click.echo(f"\nMy Voice demo is ready at {base_url}/\n")
+    for person in handover["staff"]:
+        click.echo(f"  {person['role']:8} {person['name']}: sign in at {base_url}/staff/sign-in")
+        click.echo(f"           email {person['email']}  password {person['password']}")
+    click.echo("\n  Children's personal links (open one on a phone):")
+    for child in handover["children"]:
+        click.echo(f"    {child['name']} (age {child['age']}): {child['link']}")
+    click.echo("")

@@ -1,0 +1,90 @@
+"""Settings read from the environment.
+
+Defaults are safe to run and to publish: nothing secret lives here. Outside development and
+tests the app refuses to start without SECRET_KEY, so a deployment can never fall back to a
+known key.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+DEVELOPMENT = "development"
+PRODUCTION = "production"
+TEST = "test"
+
+
+class MissingSecretKey(RuntimeError):
+    """Raised at start-up when a production app has no SECRET_KEY."""
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _development_secret(instance_path: Path) -> str:
+    """A random key kept in instance/, so development sessions survive a restart."""
+    key_file = instance_path / "development-secret-key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    overrides = overrides or {}
+    environment = overrides.get("VOICE_ENV") or os.environ.get("VOICE_ENV", PRODUCTION)
+    testing = bool(overrides.get("TESTING")) or environment == TEST
+    if testing:
+        environment = TEST
+
+    secret_key = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if not secret_key:
+        if environment == DEVELOPMENT:
+            secret_key = _development_secret(instance_path)
+        elif environment == TEST:
+            secret_key = secrets.token_hex(32)
+        else:
+            raise MissingSecretKey(
+                "SECRET_KEY is not set. Set it to a long random value "
+                '(python -c "import secrets; print(secrets.token_hex(32))").'
+            )
+
+    default_database = f"sqlite:///{instance_path / 'voice.sqlite3'}"
+    production = environment == PRODUCTION
+    config = {
+        "VOICE_ENV": environment,
+        "TESTING": testing,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_database),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # The CSRF token lasts as long as the session: a child who takes an hour over one
+        # page must not lose what they wrote.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_NAME": "voice_session",
+        "REMEMBER_COOKIE_DURATION": 0,
+        "PERMANENT_SESSION_LIFETIME": _int("STAFF_SESSION_HOURS", 8) * 3600,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/London",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
+        "LANGUAGES": ["en"],
+        # Personal links stop working after this many days; staff can issue a new one.
+        "LINK_LIFETIME_DAYS": _int("LINK_LIFETIME_DAYS", 120),
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "memory://"),
+        "RATELIMIT_ENABLED": not testing,
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "SERVICE_NAME": os.environ.get("SERVICE_NAME", "My Voice"),
+        # Where a child in England can get help at once; councils may add their own line.
+        "HELP_PHONE_NAME": os.environ.get("HELP_PHONE_NAME", "Childline"),
+        "HELP_PHONE_NUMBER": os.environ.get("HELP_PHONE_NUMBER", "0800 1111"),
+    }
+    config.update(overrides)
+    return config

@@ -1,0 +1,174 @@
+"""Demo data: a few children of different ages and review states, two IROs and a manager.
+
+Loading twice changes nothing. Demo links are derived from SECRET_KEY, so the same links
+are printed on every run without storing a token anywhere."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from voice_app import schedule
+from voice_app.extensions import db
+from voice_app.models import (
+    AccessLink,
+    Answer,
+    Child,
+    Review,
+    StaffRole,
+    StaffUser,
+    Submission,
+    SubmissionStatus,
+    hash_token,
+    utcnow,
+)
+
+IRO_PASSWORD = "demo-iro-password"
+MANAGER_PASSWORD = "demo-manager-password"
+
+STAFF = (
+    ("alex.morgan@example.org", "Alex Morgan", StaffRole.IRO, IRO_PASSWORD),
+    ("priya.shah@example.org", "Priya Shah", StaffRole.IRO, IRO_PASSWORD),
+    ("jo.green@example.org", "Jo Green", StaffRole.MANAGER, MANAGER_PASSWORD),
+)
+
+
+@dataclass(frozen=True)
+class DemoChild:
+    first_name: str
+    last_name: str
+    age_years: int
+    in_care_days: int
+    iro_email: str
+    held_reviews: int  # how many reviews already held
+    booked_in_days: int | None  # the next review is booked this many days from today
+    sends_views: bool
+
+
+CHILDREN = (
+    DemoChild("Sam", "Taylor", 10, 300, "alex.morgan@example.org", 2, 21, False),
+    DemoChild("Leo", "Brown", 12, 500, "alex.morgan@example.org", 3, 14, True),
+    DemoChild("Jade", "Wilson", 9, 6, "alex.morgan@example.org", 0, None, False),
+    DemoChild("Noah", "Evans", 11, 200, "priya.shah@example.org", 1, 30, False),
+)
+
+LEO_ANSWERS = {
+    "home": ("4", "My carers are kind. I like my room."),
+    "family_time": ("2", "I only see my mum once a month and it is too short."),
+    "school": ("3", None),
+    "health": ("4", None),
+    "friends": ("5", "I joined the football club on Saturdays."),
+    "going_well": (None, "Football and my new school."),
+    "worries": (None, "I worry about my little sister."),
+    "change": (None, "I want to see my mum and my sister more."),
+    "attend": ("part", None),
+    "who": (None, "My carer Sue and my football coach. Not my social worker's manager."),
+    "advocate": ("yes", None),
+}
+
+
+def demo_token(child: Child) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"demo-link:{child.id}:{child.first_name}:{child.last_name}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _staff(email: str, name: str, role: str, password: str) -> StaffUser:
+    user = db.session.scalars(select(StaffUser).where(StaffUser.email == email)).first()
+    if user is None:
+        user = StaffUser(email=email, name=name, role=role)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def _birth_date(today: date, age_years: int) -> date:
+    return schedule.add_months(today, -12 * age_years - 4)
+
+
+def _child(spec: DemoChild, iro: StaffUser, today: date) -> Child:
+    existing = db.session.scalars(
+        select(Child).where(Child.first_name == spec.first_name, Child.last_name == spec.last_name)
+    ).first()
+    if existing is not None:
+        return existing
+    child = Child(
+        first_name=spec.first_name,
+        last_name=spec.last_name,
+        date_of_birth=_birth_date(today, spec.age_years),
+        looked_after_since=today - timedelta(days=spec.in_care_days),
+        iro_id=iro.id,
+    )
+    db.session.add(child)
+    db.session.flush()
+    held: list[date] = []
+    for number in range(1, spec.held_reviews + 1):
+        _, due_on = schedule.next_review_due(child.looked_after_since, held)
+        held_on = schedule.working_day_on_or_before(min(due_on, today - timedelta(days=1)))
+        db.session.add(Review(child_id=child.id, number=number, due_on=due_on, scheduled_for=held_on, held_on=held_on))
+        held.append(held_on)
+    if spec.booked_in_days is not None:
+        number, due_on = schedule.next_review_due(child.looked_after_since, held)
+        booked = schedule.working_day_on_or_before(today + timedelta(days=spec.booked_in_days))
+        review = Review(child_id=child.id, number=number, due_on=max(due_on, booked), scheduled_for=booked)
+        db.session.add(review)
+        db.session.flush()
+        if spec.sends_views:
+            _sent_views(child, review)
+    return child
+
+
+def _sent_views(child: Child, review: Review) -> None:
+    sent_at = utcnow() - timedelta(days=2)
+    submission = Submission(
+        child_id=child.id,
+        review_id=review.id,
+        form_key="child-8-12",
+        form_version=1,
+        status=SubmissionStatus.SENT,
+        sent_at=sent_at,
+        answers=[Answer(question_key=key, choice=choice, text=text) for key, (choice, text) in LEO_ANSWERS.items()],
+    )
+    db.session.add(submission)
+
+
+def _link(child: Child) -> str:
+    token = demo_token(child)
+    if db.session.scalars(select(AccessLink).where(AccessLink.token_hash == hash_token(token))).first() is None:
+        db.session.add(
+            AccessLink(token_hash=hash_token(token), child_id=child.id, expires_at=utcnow() + timedelta(days=365))
+        )
+    return token
+
+
+def load_demo(today: date | None = None) -> dict:
+    """Create the demo (once) and return how to use it."""
+    today = today or date.today()
+    staff = {email: _staff(email, name, role, password) for email, name, role, password in STAFF}
+    children = []
+    for spec in CHILDREN:
+        child = _child(spec, staff[spec.iro_email], today)
+        children.append((spec, child, _link(child)))
+    db.session.commit()
+    return {
+        "staff": [
+            {"email": email, "password": password, "role": str(role), "name": name}
+            for email, name, role, password in STAFF
+        ],
+        "children": [
+            {
+                "name": child.full_name,
+                "age": spec.age_years,
+                "iro": spec.iro_email,
+                "token": token,
+                "link_path": f"/c/{token}",
+            }
+            for spec, child, token in children
+        ],
+    }

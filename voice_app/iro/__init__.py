@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("iro", __name__, url_prefix="/staff")
+
+from voice_app.iro import views  # noqa: E402,F401

@@ -1,0 +1,22 @@
+"""Audit trail: who looked at or changed a child's views, and when (UTC). Rows are only
+ever added."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from voice_app.models.base import Base, Timestamped
+
+
+class AuditEvent(Timestamped, Base):
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_child_created", "child_id", "created_at"),)
+
+    actor_kind: Mapped[str] = mapped_column(String(20))  # "staff" or "link"
+    actor_id: Mapped[int]
+    action: Mapped[str] = mapped_column(String(60))
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"))
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"))
+    ip_address: Mapped[str | None] = mapped_column(String(45))

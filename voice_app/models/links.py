@@ -1,0 +1,40 @@
+"""Personal links. The link carries a random token; only its SHA-256 is stored, so a copy
+of the database cannot be turned back into working links."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from voice_app.models.base import Base, Timestamped, UTCDateTime, utcnow
+from voice_app.models.child import Child
+
+TOKEN_BYTES = 32  # 256 bits, well over the 128 asked for
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AccessLink(Timestamped, Base):
+    __tablename__ = "access_link"
+
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    child: Mapped[Child] = relationship()
+
+    def is_usable(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        return self.revoked_at is None and self.expires_at > now

@@ -1,0 +1,115 @@
+"""The children's consultation for ages 8 to 12: one question a page, every one optional.
+
+Wording is plain (reading age about 8), asks rather than leads, and never promises secrecy."""
+
+from flask_babel import lazy_gettext as _l
+
+from voice_app.questions.model import Form, Kind, Option, Question, Topic
+
+FEELING_SCALE = (
+    Option("5", _l("Really good"), "😄"),
+    Option("4", _l("Good"), "🙂"),
+    Option("3", _l("OK"), "😐"),
+    Option("2", _l("Not good"), "🙁"),
+    Option("1", _l("Really bad"), "😢"),
+)
+
+TELL_ME_MORE = _l("Tell me more (you do not have to)")
+
+
+def _scale(key: str, topic: Topic, title, short_title, hint=None) -> Question:
+    return Question(
+        key=key,
+        kind=Kind.SCALE,
+        title=title,
+        hint=hint,
+        options=FEELING_SCALE,
+        topic=topic,
+        more_label=TELL_ME_MORE,
+        short_title=short_title,
+    )
+
+
+CHILD_8_12 = Form(
+    key="child-8-12",
+    version=1,
+    audience="child",
+    min_age=8,
+    max_age=12,
+    questions=(
+        _scale("home", Topic.HOME, _l("How are things where you live?"), _l("Home")),
+        _scale(
+            "family_time",
+            Topic.FAMILY_TIME,
+            _l("How is time with your family?"),
+            _l("Family time"),
+            hint=_l("This means seeing or talking to people in your family you do not live with."),
+        ),
+        _scale("school", Topic.SCHOOL, _l("How is school?"), _l("School")),
+        _scale(
+            "health",
+            Topic.HEALTH,
+            _l("How are you feeling?"),
+            _l("Health and feelings"),
+            hint=_l("Think about your body and your feelings."),
+        ),
+        _scale(
+            "friends",
+            Topic.FRIENDS,
+            _l("How are things with friends and things you like doing?"),
+            _l("Friends and activities"),
+        ),
+        Question("going_well", Kind.TEXT, _l("What is going well for you?"), short_title=_l("Going well")),
+        Question(
+            "worries",
+            Kind.TEXT,
+            _l("Is anything worrying you?"),
+            hint=_l("If you are not safe now, call Childline on 0800 1111 or 999."),
+            short_title=_l("Worries"),
+        ),
+        Question("change", Kind.TEXT, _l("What would you like to change?"), short_title=_l("Wants to change")),
+        Question(
+            "attend",
+            Kind.CHOICE,
+            _l("Do you want to come to your meeting?"),
+            options=(
+                Option("yes", _l("Yes")),
+                Option("part", _l("Yes, for part of it")),
+                Option("no", _l("No")),
+                Option("not_sure", _l("I am not sure yet")),
+            ),
+            short_title=_l("Come to the meeting"),
+            is_request=True,
+        ),
+        Question(
+            "who",
+            Kind.TEXT,
+            _l("Who would you like to be at your meeting?"),
+            hint=_l("You can also tell us who you do not want there."),
+            short_title=_l("Who they want there"),
+            is_request=True,
+        ),
+        Question(
+            "advocate",
+            Kind.CHOICE,
+            _l("Would you like an advocate to help you?"),
+            hint=_l(
+                "An advocate is someone on your side. They help you say what you want "
+                "and make sure people listen."
+            ),
+            options=(
+                Option("yes", _l("Yes, please")),
+                Option("no", _l("No, thank you")),
+                Option("not_sure", _l("I am not sure. Tell me more")),
+            ),
+            short_title=_l("Advocate"),
+            is_request=True,
+        ),
+        Question(
+            "anything_else",
+            Kind.TEXT,
+            _l("Is there anything else you want to tell your IRO?"),
+            short_title=_l("Anything else"),
+        ),
+    ),
+)

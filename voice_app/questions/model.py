@@ -1,0 +1,88 @@
+"""The shape of a consultation form. Forms are data: one runner (runner.py) and one template
+render any of them, so a council can change its questions without touching a view."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Kind(enum.StrEnum):
+    SCALE = "scale"  # a 5-point scale, each point a face and a word, plus "tell me more"
+    CHOICE = "choice"  # one of a few answers
+    TEXT = "text"  # their own words
+
+
+class Topic(enum.StrEnum):
+    """The core topics asked of everyone, so views can be laid side by side."""
+
+    HOME = "home"
+    FAMILY_TIME = "family_time"
+    SCHOOL = "school"
+    HEALTH = "health"
+    FRIENDS = "friends"
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    face: str | None = None  # an emoji shown beside the word; never the only meaning
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    kind: Kind
+    title: str
+    hint: str | None = None
+    options: tuple[Option, ...] = ()
+    topic: Topic | None = None
+    more_label: str | None = None  # label of the optional free-text box under a scale
+    short_title: str | None = None  # how the IRO's summary names it
+    is_request: bool = False  # shown at the top of the IRO's summary
+
+    def option_label(self, value: str | None) -> str | None:
+        for option in self.options:
+            if option.value == value:
+                return option.label
+        return None
+
+    def option(self, value: str | None) -> Option | None:
+        return next((option for option in self.options if option.value == value), None)
+
+
+@dataclass(frozen=True)
+class Form:
+    key: str
+    version: int
+    audience: str
+    min_age: int
+    max_age: int
+    questions: tuple[Question, ...] = field(default_factory=tuple)
+
+    def question(self, key: str) -> Question | None:
+        return next((q for q in self.questions if q.key == key), None)
+
+    def index_of(self, key: str) -> int:
+        return [q.key for q in self.questions].index(key)
+
+    def next_after(self, key: str) -> Question | None:
+        position = self.index_of(key) + 1
+        return self.questions[position] if position < len(self.questions) else None
+
+    def before(self, key: str) -> Question | None:
+        position = self.index_of(key) - 1
+        return self.questions[position] if position >= 0 else None
+
+    @property
+    def topic_questions(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.topic is not None)
+
+    @property
+    def request_questions(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.is_request)
+
+    @property
+    def own_words_questions(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.kind == Kind.TEXT and not q.is_request)
