@@ -19,6 +19,7 @@ run: setup assets
 	$(DEV_ENV) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: setup-dev assets chromium
+	$(BIN)/python scripts/check_translations.py
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup-dev assets

@@ -82,8 +82,18 @@ def assert_touch_targets(page) -> None:
 
 
 def assert_no_sideways_scroll(page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+    page.wait_for_load_state("load")
+    # Straight after a redirect the new document may not be attached yet: ask again.
+    overflow = None
+    for _ in range(20):
+        overflow = page.evaluate(
+            "(() => { const root = document.documentElement;"
+            " return root ? root.scrollWidth - root.clientWidth : null; })()"
+        )
+        if overflow is not None:
+            break
+        page.wait_for_timeout(100)
+    assert overflow is not None and overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
 
 
 def assert_accessible_without_javascript(page, browser) -> None:

@@ -45,3 +45,14 @@ def test_demo_prints_readable_instructions(app, app_context):
     assert result.exit_code == 0
     assert "http://127.0.0.1:8080/staff/sign-in" in result.output
     assert "http://127.0.0.1:8080/c/" in result.output
+
+
+def test_demo_refuses_to_load_known_passwords_in_production(app, app_context):
+    app.config["VOICE_ENV"] = "production"
+    try:
+        result = app.test_cli_runner().invoke(args=["voice", "demo"])
+    finally:
+        app.config["VOICE_ENV"] = "test"
+    assert result.exit_code != 0
+    assert "Refusing to load demo accounts" in result.output
+    assert db.session.scalar(select(func.count()).select_from(StaffUser)) == 0
