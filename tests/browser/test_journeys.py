@@ -95,6 +95,14 @@ def test_child_answers_comes_back_changes_and_sends_then_iro_reads_it(live_serve
     assert "My carers are kind" in summary and "I like drama club" in summary
     assert "Too much homework" in summary
     check_page(laptop)
+
+    # The child's page: make a new link to give them, shown once.
+    laptop.get_by_role("link", name="Your caseload").click()
+    laptop.locator("tbody th").get_by_role("link").first.click()
+    check_page(laptop)
+    laptop.get_by_role("button", name="Make a new link").click()
+    assert "/c/" in laptop.locator("#new-link").inner_text()
+    check_page(laptop)
     laptop.context.close()
 
 
