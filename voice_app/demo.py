@@ -139,11 +139,14 @@ def _sent_views(child: Child, review: Review) -> None:
 
 
 def _link(child: Child) -> str:
+    """The child's demo link, working again even if a trainer stopped it or it ran out."""
     token = demo_token(child)
-    if db.session.scalars(select(AccessLink).where(AccessLink.token_hash == hash_token(token))).first() is None:
-        db.session.add(
-            AccessLink(token_hash=hash_token(token), child_id=child.id, expires_at=utcnow() + timedelta(days=365))
-        )
+    link = db.session.scalars(select(AccessLink).where(AccessLink.token_hash == hash_token(token))).first()
+    if link is None:
+        link = AccessLink(token_hash=hash_token(token), child_id=child.id)
+        db.session.add(link)
+    link.revoked_at = None
+    link.expires_at = utcnow() + timedelta(days=365)
     return token
 
 

@@ -7,11 +7,11 @@ from flask_babel import lazy_gettext as _l
 from voice_app.questions.model import Form, Kind, Option, Question, Topic
 
 FEELING_SCALE = (
-    Option("5", _l("Really good"), "😄"),
-    Option("4", _l("Good"), "🙂"),
-    Option("3", _l("OK"), "😐"),
-    Option("2", _l("Not good"), "🙁"),
-    Option("1", _l("Really bad"), "😢"),
+    Option("5", _l("Really good"), "really_good"),
+    Option("4", _l("Good"), "good"),
+    Option("3", _l("OK"), "ok"),
+    Option("2", _l("Not good"), "not_good"),
+    Option("1", _l("Really bad"), "really_bad"),
 )
 
 TELL_ME_MORE = _l("Tell me more (you do not have to)")

@@ -27,7 +27,7 @@ class Topic(enum.StrEnum):
 class Option:
     value: str
     label: str
-    face: str | None = None  # an emoji shown beside the word; never the only meaning
+    face: str | None = None  # a picture drawn beside the word (macros/faces.html); never the only meaning
 
 
 @dataclass(frozen=True)
