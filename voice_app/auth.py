@@ -55,11 +55,22 @@ def current_link() -> AccessLink | None:
     return g.current_link
 
 
-def link_required(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if current_link() is None:
-            return redirect(url_for("child.link_needed"))
-        return view(*args, **kwargs)
+def _link_of_kind(childs: bool):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            link = current_link()
+            if link is None:
+                return redirect(url_for("child.link_needed"))
+            if link.is_childs != childs:
+                # A parent's link never opens the child's pages, nor the other way round.
+                return redirect(url_for("child.start" if link.is_childs else "respond.start"))
+            return view(*args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+link_required = _link_of_kind(childs=True)
+respondent_link_required = _link_of_kind(childs=False)

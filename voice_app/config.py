@@ -85,6 +85,17 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # Where a child in England can get help at once; councils may add their own line.
         "HELP_PHONE_NAME": os.environ.get("HELP_PHONE_NAME", "Childline"),
         "HELP_PHONE_NUMBER": os.environ.get("HELP_PHONE_NUMBER", "0800 1111"),
+        # Consultation opens this many working days before a review; a reminder goes this
+        # many working days before to anyone who has not answered.
+        "CONSULTATION_OPENS_WORKING_DAYS": _int("CONSULTATION_OPENS_WORKING_DAYS", 15),
+        "REMINDER_WORKING_DAYS": _int("REMINDER_WORKING_DAYS", 5),
+        # Where links in messages and letters point, e.g. https://myvoice.example.gov.uk
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "NOTIFY_API_KEY": os.environ.get("NOTIFY_API_KEY"),
+        "NOTIFY_EMAIL_INVITATION_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_INVITATION_TEMPLATE_ID"),
+        "NOTIFY_EMAIL_REMINDER_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_REMINDER_TEMPLATE_ID"),
+        "NOTIFY_SMS_INVITATION_TEMPLATE_ID": os.environ.get("NOTIFY_SMS_INVITATION_TEMPLATE_ID"),
+        "NOTIFY_SMS_REMINDER_TEMPLATE_ID": os.environ.get("NOTIFY_SMS_REMINDER_TEMPLATE_ID"),
     }
     config.update(overrides)
     return config

@@ -13,12 +13,13 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from voice_app import schedule
+from voice_app import invitations, schedule
 from voice_app.extensions import db
 from voice_app.models import (
     AccessLink,
     Answer,
     Child,
+    CircleMember,
     Review,
     StaffRole,
     StaffUser,
@@ -138,6 +139,80 @@ def _sent_views(child: Child, review: Review) -> None:
     db.session.add(submission)
 
 
+# Each demo child's circle: (name, relationship, email, mobile, sends their paper).
+CIRCLES = {
+    "Sam": [
+        ("Karen Taylor", "mother", "karen.taylor@example.org", None, False),
+        ("Sue Jones", "foster_carer", None, "07700900123", True),
+        ("Raj Patel", "school", "r.patel@school.example.org", None, False),
+    ],
+    "Leo": [
+        ("Dave Brown", "father", None, None, False),
+        ("Amira Khan", "residential_key_worker", "amira.khan@example.org", None, True),
+        ("Grace Okafor", "health", "grace.okafor@nhs.example.org", None, False),
+    ],
+    "Jade": [
+        ("Lisa Wilson", "mother", "lisa.wilson@example.org", None, False),
+        ("Pat Wilson", "kinship_carer", None, "07700900456", False),
+    ],
+    "Noah": [("Tom Evans", "foster_carer", "tom.evans@example.org", None, False)],
+}
+
+CARER_ANSWERS = {
+    "home": ("4", "Settled and part of the family routine."),
+    "family_time": ("3", "Contact with mum is going ahead but is often cancelled at short notice."),
+    "school": ("3", "Needs help with reading; school is putting a plan in place."),
+    "health": ("4", None),
+    "friends": ("5", "Loves football club."),
+    "safety": ("5", None),
+    "placement": ("5", "Long-term match is going well."),
+    "worries": (None, "Cancelled family time leaves them upset for days."),
+    "support_needed": (None, "Respite for one weekend a month."),
+    "advocate": ("yes", "They have asked about having someone on their side."),
+    "attend": ("yes", None),
+}
+
+
+def _circle(child: Child) -> list[CircleMember]:
+    members = []
+    for name, relationship, email, mobile, _sends in CIRCLES.get(child.first_name, []):
+        member = db.session.scalars(
+            select(CircleMember).where(CircleMember.child_id == child.id, CircleMember.name == name)
+        ).first()
+        if member is None:
+            member = CircleMember(
+                child_id=child.id, name=name, relationship_key=relationship, email=email, mobile=mobile
+            )
+            db.session.add(member)
+            db.session.flush()
+        members.append(member)
+    return members
+
+
+def _invite_and_answer(child: Child, members: list[CircleMember]) -> None:
+    """Invite everyone for the child's booked review; some have sent their paper."""
+    review = db.session.scalars(
+        select(Review).where(Review.child_id == child.id, Review.held_on.is_(None))
+    ).first()
+    if review is None:
+        return
+    invitations.invite(review, [None, *members])
+    sends = {name for name, *_rest, sent in CIRCLES.get(child.first_name, []) if sent}
+    for member in members:
+        if member.name not in sends:
+            continue
+        exists = db.session.scalars(
+            select(Submission).where(Submission.circle_member_id == member.id, Submission.review_id == review.id)
+        ).first()
+        if exists is None:
+            db.session.add(Submission(
+                child_id=child.id, circle_member_id=member.id, review_id=review.id,
+                form_key=member.role, form_version=1, status=SubmissionStatus.SENT,
+                sent_at=utcnow() - timedelta(days=1),
+                answers=[Answer(question_key=k, choice=c, text=t) for k, (c, t) in CARER_ANSWERS.items()],
+            ))
+
+
 def _link(child: Child) -> str:
     """The child's demo link, working again even if a trainer stopped it or it ran out."""
     token = demo_token(child)
@@ -157,8 +232,10 @@ def load_demo(today: date | None = None) -> dict:
     children = []
     for spec in CHILDREN:
         child = _child(spec, staff[spec.iro_email], today)
+        _invite_and_answer(child, _circle(child))
         children.append((spec, child, _link(child)))
     db.session.commit()
+    invitations.deliver_due()
     return {
         "staff": [
             {"email": email, "password": password, "role": str(role), "name": name}

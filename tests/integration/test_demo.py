@@ -5,7 +5,7 @@ import json
 from sqlalchemy import func, select
 
 from voice_app.extensions import db
-from voice_app.models import Child, Review, StaffUser, Submission
+from voice_app.models import Child, CircleMember, Invitation, Review, StaffUser, Submission
 
 
 def counts():
@@ -37,7 +37,16 @@ def test_demo_is_idempotent_and_hands_over_json(app, app_context, client):
     signed_in = client.post("/staff/sign-in", data={"email": iro["email"], "password": iro["password"]})
     assert signed_in.headers["Location"] == "/staff/"
     caseload = client.get("/staff/").soup.get_text()
-    assert "Sent" in caseload and "Not sent yet" in caseload
+    assert "Sent" in caseload and "Invited" in caseload
+    # Every demo child has a circle; some have sent their paper and some not.
+    assert db.session.scalar(select(func.count()).select_from(CircleMember)) >= 2 * len(handover["children"])
+    sent_papers = db.session.scalar(
+        select(func.count()).select_from(Submission).where(Submission.circle_member_id.is_not(None))
+    )
+    invited = db.session.scalar(select(func.count()).select_from(Invitation))
+    assert 0 < sent_papers < invited
+    outbox = client.get("/staff/outbox").soup.get_text()
+    assert "Invitation" in outbox and "/c/" in outbox
 
 
 def test_demo_prints_readable_instructions(app, app_context):

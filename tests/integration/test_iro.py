@@ -68,9 +68,10 @@ def test_caseload_shows_each_child_review_due_date_and_views(client):
     page = client.get("/staff/")
     rows = {row.th.get_text(strip=True): row for row in page.soup.select("tbody tr")}
     assert set(rows) == {sam.full_name, leo.full_name, jade.full_name}
-    assert "Sent" in rows[leo.full_name].get_text()
-    assert "Not sent yet" in rows[sam.full_name].get_text()
+    assert "Leo (Child) Sent" in " ".join(rows[leo.full_name].get_text().split())
+    assert "Sam (Child) Not invited" in " ".join(rows[sam.full_name].get_text().split())
     assert "Not booked" in rows[jade.full_name].get_text()
+    assert "No review yet" in rows[jade.full_name].get_text()
     jade_due = schedule.first_review_due(jade.looked_after_since)
     assert f"{jade_due.day} {jade_due:%b %Y}" in rows[jade.full_name].get_text()
     # Soonest review first: Leo in 14 days, Sam in 21, Jade's first review in 20 working days.
@@ -87,16 +88,18 @@ def test_consultation_summary_puts_requests_first_and_quotes_the_child(client):
     page = client.get(f"/staff/reviews/{review.id}")
     assert page.status_code == 200
     headings = [h.get_text(strip=True) for h in page.soup.select("h2")]
-    assert headings[:3] == ["Requests", "How things are", "In Leo's own words"]
+    assert headings == ["Requests and concerns", "How things are", "In their own words", "Who has been asked"]
     requests = page.soup.select_one(".voice-requests").get_text(" ", strip=True)
     assert "Yes, for part of it" in requests and "Yes, please" in requests and "My carer Sue." in requests
+    assert "I worry about my little sister." in requests  # concerns come first too
     topics = {row.th.get_text(strip=True): row.td.get_text(" ", strip=True) for row in page.soup.select(".voice-topics tbody tr")}
     assert "Good" in topics["Home"] and "My carers are kind." in topics["Home"]
     assert "Not good" in topics["Family time"]
     assert topics["School"] == "Not answered"
+    assert "Safety" not in topics  # nobody who answered was asked about safety
     quotes = [q.get_text() for q in page.soup.select("blockquote")]
     assert "I worry about my little sister." in quotes
-    assert "Sent by Leo on" in page.soup.get_text()
+    assert "Leo (Child) sent their views on" in page.soup.get_text()
     assert "Thursday 14 January 2027" in page.soup.get_text()
 
 
@@ -105,7 +108,7 @@ def test_summary_of_a_review_without_views(client):
     review = make_review(make_child(iro, first_name="Sam"))
     sign_in(client, iro)
     page = client.get(f"/staff/reviews/{review.id}")
-    assert "Sam has not sent their views for this review yet." in page.soup.get_text()
+    assert "Nobody has sent their views for this review yet." in page.soup.get_text()
 
 
 def test_every_view_of_the_summary_is_audited(client):

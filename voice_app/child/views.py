@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from voice_app.auth import current_link, link_required, start_link_session
 from voice_app import links
@@ -30,7 +31,7 @@ def open_link(token: str):
     service.mark_opened(link)
     start_link_session(link)
     # Straight on to an address without the token, so it stays out of history and logs.
-    return redirect(url_for("child.start"))
+    return redirect(url_for("child.start" if link.is_childs else "respond.start"))
 
 
 @bp.get("/link-needed")
@@ -96,14 +97,17 @@ def question(key: str):
 
     following = form.next_after(key)
     previous = form.before(key)
+    action_args = {"return": "check"} if returning_to_check else {}
     return render_template(
         "child/question.html",
         question=this_question,
-        form=form,
+        name=child.first_name,
         position=form.index_of(key) + 1,
+        total=len(form.questions),
         values=values,
         errors=errors,
-        returning_to_check=returning_to_check,
+        action_url=url_for("child.question", key=key, **action_args),
+        submit_text=_("Save and go back") if returning_to_check else _("Continue"),
         skip_url=url_for("child.check_answers")
         if returning_to_check or following is None
         else url_for("child.question", key=following.key),
@@ -122,8 +126,14 @@ def check_answers():
     if draft is None:
         return redirect(url_for("child.start"))
     service.audit_own_view(link, draft, "child_viewed_own_answers")
+    form = service.form_of(draft)
     return render_template(
-        "child/check.html", form=service.form_of(draft), answers=draft.answers_by_key(), child=child
+        "child/check.html",
+        form=form,
+        answers=draft.answers_by_key(),
+        child=child,
+        name=child.first_name,
+        change_urls={q.key: url_for("child.question", key=q.key, **{"return": "check"}) for q in form.questions},
     )
 
 

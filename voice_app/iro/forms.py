@@ -1,7 +1,11 @@
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms import EmailField, PasswordField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from voice_app.models import LANGUAGES, RELATIONSHIPS
 
 
 class SignInForm(FlaskForm):
@@ -17,3 +21,54 @@ class SignInForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that change something."""
+
+
+class CircleMemberForm(FlaskForm):
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(_l("Enter their name")), Length(max=120, message=_l("Name must be 120 characters or fewer"))]
+    )
+    relationship_key = RadioField(
+        _l("Relationship to the child"),
+        choices=[(key, label) for key, (label, _role) in RELATIONSHIPS.items()],
+        validators=[InputRequired(_l("Choose their relationship to the child"))],
+    )
+    email = StringField(_l("Email address (optional)"), validators=[Optional(), Length(max=254)])
+    mobile = StringField(_l("Mobile number (optional)"), validators=[Optional(), Length(max=30)])
+    preferred_language = SelectField(
+        _l("Preferred language"), choices=list(LANGUAGES.items()), default="en"
+    )
+
+    def validate_email(self, field):
+        value = (field.data or "").strip()
+        if value and not EMAIL_PATTERN.fullmatch(value):
+            raise ValidationError(_l("Enter an email address in the correct format, like name@example.com"))
+        field.data = value or None
+
+    def validate_mobile(self, field):
+        value = (field.data or "").strip()
+        if not value:
+            field.data = None
+            return
+        normalised = normalise_uk_mobile(value)
+        if normalised is None:
+            raise ValidationError(_l("Enter a UK mobile number, like 07700 900 982"))
+        field.data = normalised
+
+
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def normalise_uk_mobile(value: str) -> str | None:
+    """07700 900982, +44 7700 900982 and 0044... all become 07700900982."""
+    digits = re.sub(r"[\s\-().]", "", value)
+    if digits.startswith("+44"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("0044"):
+        digits = "0" + digits[4:]
+    return digits if re.fullmatch(r"07\d{9}", digits) else None
+
+
+class InviteForm(FlaskForm):
+    """Who to invite; choices are set by the view from the child's circle."""
+
+    people = SelectMultipleField(_l("Who to invite"), validators=[DataRequired(_l("Choose at least one person to invite"))])

@@ -4,7 +4,7 @@ page runs a fixed number of queries however many children or submissions there a
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from flask import request
@@ -13,16 +13,19 @@ from sqlalchemy.orm import selectinload
 
 from voice_app import schedule
 from voice_app.extensions import db
+from voice_app.iro.consultation import people_by_review
 from voice_app.models import (
     Answer,
     AuditEvent,
     Child,
+    CircleMember,
+    Invitation,
+    Message,
     Review,
     StaffUser,
     Submission,
     SubmissionStatus,
 )
-from voice_app.questions import Form, Question, get_form
 
 
 def find_staff_by_email(email: str) -> StaffUser | None:
@@ -34,7 +37,11 @@ class CaseloadRow:
     child: Child
     next_review: Review | None
     due_on: date
-    views_sent: int
+    people: list  # consultation.Person: who was asked for this review, and how far they got
+
+    @property
+    def child_sent(self) -> bool:
+        return any(p.key == "child" and p.submissions for p in self.people)
 
 
 def caseload(iro: StaffUser) -> list[CaseloadRow]:
@@ -45,14 +52,6 @@ def caseload(iro: StaffUser) -> list[CaseloadRow]:
     reviews_by_child: dict[int, list[Review]] = defaultdict(list)
     for review in db.session.scalars(select(Review).where(Review.child_id.in_(child_ids))):
         reviews_by_child[review.child_id].append(review)
-    sent_counts = dict(
-        db.session.execute(
-            select(Submission.review_id, func.count(Submission.id))
-            .join(Review, Review.id == Submission.review_id)
-            .where(Review.child_id.in_(child_ids), Submission.status == SubmissionStatus.SENT)
-            .group_by(Submission.review_id)
-        ).all()
-    )
     rows = []
     for child in children:
         child_reviews = reviews_by_child[child.id]
@@ -63,8 +62,12 @@ def caseload(iro: StaffUser) -> list[CaseloadRow]:
         else:
             held = [r.held_on for r in child_reviews if r.held_on is not None]
             due_on = schedule.next_review_due(child.looked_after_since, held)[1]
-        views = sent_counts.get(upcoming.id, 0) if upcoming else 0
-        rows.append(CaseloadRow(child, upcoming, due_on, views))
+        rows.append(CaseloadRow(child, upcoming, due_on, []))
+    upcoming_reviews = [row.next_review for row in rows if row.next_review]
+    people = people_by_review(upcoming_reviews, {child.id: child for child in children}, with_answers=False)
+    for row in rows:
+        if row.next_review:
+            row.people = people[row.next_review.id]
     return sorted(rows, key=lambda row: (row.next_review.date_or_due if row.next_review else row.due_on))
 
 
@@ -83,67 +86,6 @@ def review_for_iro(iro: StaffUser, review_id: int) -> Review | None:
         .where(Review.id == review_id, Child.iro_id == iro.id)
         .options(selectinload(Review.child))
     ).first()
-
-
-def sent_submissions(review: Review) -> list[Submission]:
-    return list(
-        db.session.scalars(
-            select(Submission)
-            .where(Submission.review_id == review.id, Submission.status == SubmissionStatus.SENT)
-            .options(selectinload(Submission.answers))
-            .order_by(Submission.sent_at.desc(), Submission.id.desc())
-        )
-    )
-
-
-@dataclass
-class GivenAnswer:
-    submission: Submission
-    answer: Answer
-    question: Question
-
-
-@dataclass
-class SummaryItem:
-    question: Question
-    given: list[GivenAnswer] = field(default_factory=list)
-
-
-@dataclass
-class ConsultationSummary:
-    form: Form | None
-    submissions: list[Submission]
-    items: dict[str, SummaryItem]
-
-    def for_questions(self, questions) -> list[SummaryItem]:
-        return [self.items[q.key] for q in questions]
-
-    @property
-    def requests(self) -> list[SummaryItem]:
-        return self.for_questions(self.form.request_questions) if self.form else []
-
-    @property
-    def topics(self) -> list[SummaryItem]:
-        return self.for_questions(self.form.topic_questions) if self.form else []
-
-    @property
-    def own_words(self) -> list[SummaryItem]:
-        return self.for_questions(self.form.own_words_questions) if self.form else []
-
-
-def consultation_summary(submissions: list[Submission]) -> ConsultationSummary:
-    """Lay every sent answer out by question, newest first, for the IRO's summary."""
-    if not submissions:
-        return ConsultationSummary(None, [], {})
-    layout = get_form(submissions[0].form_key)
-    items = {q.key: SummaryItem(q) for q in layout.questions}
-    for submission in submissions:
-        form = get_form(submission.form_key)
-        for answer in submission.answers:
-            question = form.question(answer.question_key)
-            if question is not None and answer.question_key in items and not answer.is_empty:
-                items[answer.question_key].given.append(GivenAnswer(submission, answer, question))
-    return ConsultationSummary(layout, submissions, items)
 
 
 def audit(iro: StaffUser, action: str, child_id: int, review_id: int | None = None) -> None:
@@ -194,3 +136,40 @@ def overview() -> list[OverviewRow]:
         OverviewRow(iro, children.get(iro.id, 0), with_views.get(iro.id, 0), pending.get(iro.id, 0))
         for iro in iros
     ]
+
+
+def member_of(child: Child, member_id: int) -> CircleMember | None:
+    return db.session.scalars(
+        select(CircleMember).where(
+            CircleMember.id == member_id, CircleMember.child_id == child.id, CircleMember.removed_at.is_(None)
+        )
+    ).first()
+
+
+def circle_of(child: Child) -> list[CircleMember]:
+    return list(
+        db.session.scalars(
+            select(CircleMember)
+            .where(CircleMember.child_id == child.id, CircleMember.removed_at.is_(None))
+            .order_by(CircleMember.id)
+        )
+    )
+
+
+OUTBOX_PAGE_SIZE = 50
+
+
+def outbox_for(iro: StaffUser, page: int = 1) -> list[Message]:
+    """Messages about this IRO's children, newest first."""
+    return list(
+        db.session.scalars(
+            select(Message)
+            .join(Invitation, Invitation.id == Message.invitation_id)
+            .join(Child, Child.id == Invitation.child_id)
+            .where(Child.iro_id == iro.id)
+            .options(selectinload(Message.invitation).selectinload(Invitation.child))
+            .order_by(Message.id.desc())
+            .limit(OUTBOX_PAGE_SIZE)
+            .offset((page - 1) * OUTBOX_PAGE_SIZE)
+        )
+    )

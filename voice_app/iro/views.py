@@ -11,7 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from voice_app import links
 from voice_app.auth import iro_required
 from voice_app.extensions import limiter
-from voice_app.iro import bp, service
+from voice_app.iro import bp, consultation, service
 from voice_app.iro.forms import ConfirmForm, SignInForm
 from voice_app.models import StaffRole, StaffUser
 
@@ -67,7 +67,8 @@ def caseload():
 def child(child_id: int):
     child = service.child_for_iro(current_user, child_id) or abort(404)
     return render_template(
-        "iro/child.html", child=child, active_links=links.active_links(child), form=ConfirmForm()
+        "iro/child.html", child=child, active_links=links.active_links(child), form=ConfirmForm(),
+        circle=service.circle_of(child),
     )
 
 
@@ -84,7 +85,8 @@ def new_link(child_id: int):
     service.audit(current_user, "issued_personal_link", child.id)
     new_url = url_for("child.open_link", token=token, _external=True)
     return render_template(
-        "iro/child.html", child=child, active_links=links.active_links(child), form=form, new_url=new_url
+        "iro/child.html", child=child, active_links=links.active_links(child), form=form, new_url=new_url,
+        circle=service.circle_of(child),
     )
 
 
@@ -103,9 +105,9 @@ def stop_links(child_id: int):
 @iro_required
 def review(review_id: int):
     review = service.review_for_iro(current_user, review_id) or abort(404)
-    summary = service.consultation_summary(service.sent_submissions(review))
+    summary = consultation.summary_for(review)
     service.audit(current_user, "viewed_consultation_summary", review.child_id, review.id)
-    return render_template("iro/review.html", review=review, child=review.child, summary=summary)
+    return render_template("iro/review.html", review=review, child=review.child, summary=summary, form=ConfirmForm())
 
 
 @bp.get("/overview")

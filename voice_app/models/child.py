@@ -24,6 +24,9 @@ class Child(Timestamped, Base):
     date_of_birth: Mapped[date]
     looked_after_since: Mapped[date]
     iro_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    # Optional: where the child's own invitation goes. Many children have neither.
+    email: Mapped[str | None] = mapped_column(String(254))
+    mobile: Mapped[str | None] = mapped_column(String(20))
 
     iro: Mapped[StaffUser] = relationship()
     reviews: Mapped[list[Review]] = relationship(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voice_app.models.base import Base, Timestamped, UTCDateTime, utcnow
 from voice_app.models.child import Child, Review
+from voice_app.models.circle import CircleMember
 
 
 class SubmissionStatus(enum.StrEnum):
@@ -26,6 +27,8 @@ class Submission(Timestamped, Base):
 
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"))
     link_id: Mapped[int | None] = mapped_column(ForeignKey("access_link.id"))
+    # Empty for the child's own views; set for a parent's, carer's or professional's paper.
+    circle_member_id: Mapped[int | None] = mapped_column(ForeignKey("circle_member.id"), index=True)
     review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"), index=True)
     form_key: Mapped[str] = mapped_column(String(40))
     form_version: Mapped[int]
@@ -37,6 +40,7 @@ class Submission(Timestamped, Base):
 
     child: Mapped[Child] = relationship()
     review: Mapped[Review | None] = relationship()
+    circle_member: Mapped[CircleMember | None] = relationship()
     answers: Mapped[list[Answer]] = relationship(
         back_populates="submission", cascade="all, delete-orphan", order_by="Answer.id"
     )

@@ -29,11 +29,18 @@ class AccessLink(Timestamped, Base):
 
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    # Set for a parent's, carer's or professional's link, which is for one review only.
+    circle_member_id: Mapped[int | None] = mapped_column(ForeignKey("circle_member.id"), index=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     child: Mapped[Child] = relationship()
+
+    @property
+    def is_childs(self) -> bool:
+        return self.circle_member_id is None
 
     def is_usable(self, now: datetime | None = None) -> bool:
         now = now or utcnow()

@@ -5,14 +5,7 @@ Wording is plain (reading age about 8), asks rather than leads, and never promis
 from flask_babel import lazy_gettext as _l
 
 from voice_app.questions.model import Form, Kind, Option, Question, Topic
-
-FEELING_SCALE = (
-    Option("5", _l("Really good"), "really_good"),
-    Option("4", _l("Good"), "good"),
-    Option("3", _l("OK"), "ok"),
-    Option("2", _l("Not good"), "not_good"),
-    Option("1", _l("Really bad"), "really_bad"),
-)
+from voice_app.questions.scales import FEELING_SCALE
 
 TELL_ME_MORE = _l("Tell me more (you do not have to)")
 
@@ -66,6 +59,7 @@ CHILD_8_12 = Form(
             _l("Is anything worrying you?"),
             hint=_l("If you are not safe now, call Childline on 0800 1111 or 999."),
             short_title=_l("Worries"),
+            is_concern=True,
         ),
         Question("change", Kind.TEXT, _l("What would you like to change?"), short_title=_l("Wants to change")),
         Question(

@@ -21,6 +21,7 @@ class Topic(enum.StrEnum):
     SCHOOL = "school"
     HEALTH = "health"
     FRIENDS = "friends"
+    SAFETY = "safety"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,22 @@ class Question:
     more_label: str | None = None  # label of the optional free-text box under a scale
     short_title: str | None = None  # how the IRO's summary names it
     is_request: bool = False  # shown at the top of the IRO's summary
+    is_concern: bool = False  # a worry or concern: also shown at the top
+
+    @property
+    def has_choice(self) -> bool:
+        return bool(self.options)
+
+    @property
+    def has_text(self) -> bool:
+        return self.kind in (Kind.SCALE, Kind.TEXT) or self.more_label is not None
+
+    def title_for(self, name: str) -> str:
+        """The question's words, with the child's first name where the paper names them."""
+        return str(self.title) % {"name": name}
+
+    def hint_for(self, name: str) -> str | None:
+        return str(self.hint) % {"name": name} if self.hint else None
 
     def option_label(self, value: str | None) -> str | None:
         for option in self.options:
@@ -84,5 +101,11 @@ class Form:
         return tuple(q for q in self.questions if q.is_request)
 
     @property
+    def concern_questions(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.is_concern)
+
+    @property
     def own_words_questions(self) -> tuple[Question, ...]:
-        return tuple(q for q in self.questions if q.kind == Kind.TEXT and not q.is_request)
+        return tuple(
+            q for q in self.questions if q.topic is None and not q.is_request and not q.is_concern
+        )

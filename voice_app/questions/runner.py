@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from voice_app.questions.model import Kind, Question
+from voice_app.questions.model import Question
 
 MAX_TEXT_LENGTH = 5000
 
@@ -33,13 +33,13 @@ def _clean_text(raw: str | None) -> str | None:
 
 def parse_answer(question: Question, formdata) -> ParsedAnswer:
     answer = ParsedAnswer()
-    if question.kind in (Kind.SCALE, Kind.CHOICE):
+    if question.has_choice:
         choice = formdata.get("choice") or None
         if choice is not None and question.option(choice) is None:
             answer.errors["choice"] = _("Choose one of the answers, or skip this question.")
         else:
             answer.choice = choice
-    if question.kind in (Kind.SCALE, Kind.TEXT):
+    if question.has_text:
         answer.text = _clean_text(formdata.get("text"))
         if answer.text and len(answer.text) > MAX_TEXT_LENGTH:
             answer.errors["text"] = _(

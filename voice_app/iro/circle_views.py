@@ -1,0 +1,70 @@
+"""The IRO manages a child's circle: parents, carers and professionals."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, url_for
+from flask_login import current_user
+
+from voice_app import links
+from voice_app.auth import iro_required
+from voice_app.extensions import db
+from voice_app.iro import bp, service
+from voice_app.iro.forms import CircleMemberForm, ConfirmForm
+from voice_app.models import CircleMember, utcnow
+
+
+def _form_errors(form) -> dict[str, str]:
+    errors = {name: messages[0] for name, messages in form.errors.items() if name != "csrf_token"}
+    # The error summary links to the first radio of a group.
+    if "relationship_key" in errors:
+        errors["relationship_key-0"] = errors.pop("relationship_key")
+    return errors
+
+
+@bp.route("/children/<int:child_id>/circle/new", methods=["GET", "POST"])
+@iro_required
+def add_member(child_id: int):
+    child = service.child_for_iro(current_user, child_id) or abort(404)
+    form = CircleMemberForm()
+    if form.validate_on_submit():
+        member = CircleMember(child_id=child.id)
+        form.populate_obj(member)
+        db.session.add(member)
+        db.session.flush()
+        service.audit(current_user, "added_circle_member", child.id)
+        return redirect(url_for("iro.child", child_id=child.id))
+    errors = _form_errors(form)
+    return render_template(
+        "iro/circle_member.html", child=child, form=form, errors=errors, member=None
+    ), (400 if errors else 200)
+
+
+@bp.route("/children/<int:child_id>/circle/<int:member_id>", methods=["GET", "POST"])
+@iro_required
+def edit_member(child_id: int, member_id: int):
+    child = service.child_for_iro(current_user, child_id) or abort(404)
+    member = service.member_of(child, member_id) or abort(404)
+    form = CircleMemberForm(obj=member)
+    if form.validate_on_submit():
+        form.populate_obj(member)
+        service.audit(current_user, "changed_circle_member", child.id)
+        return redirect(url_for("iro.child", child_id=child.id))
+    errors = _form_errors(form)
+    return render_template(
+        "iro/circle_member.html", child=child, form=form, errors=errors, member=member
+    ), (400 if errors else 200)
+
+
+@bp.route("/children/<int:child_id>/circle/<int:member_id>/remove", methods=["GET", "POST"])
+@iro_required
+def remove_member(child_id: int, member_id: int):
+    child = service.child_for_iro(current_user, child_id) or abort(404)
+    member = service.member_of(child, member_id) or abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        # What they already sent stays with the review; their links stop working.
+        member.removed_at = utcnow()
+        links.revoke_member_links(member.id)
+        service.audit(current_user, "removed_circle_member", child.id)
+        return redirect(url_for("iro.child", child_id=child.id))
+    return render_template("iro/remove_member.html", child=child, member=member)

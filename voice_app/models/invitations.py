@@ -1,0 +1,76 @@
+"""Invitations to give views for one review, and the messages that carry them.
+
+A message's body holds the person's link while it waits to go; the external sender scrubs
+it once delivered, so the database keeps links only as hashes (the outbox sender, used when
+no messaging service is set up, keeps it so staff can pass it on)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from voice_app.models.base import Base, Timestamped, UTCDateTime, utcnow
+from voice_app.models.child import Child, Review
+from voice_app.models.circle import CircleMember
+
+CHILD_KEY = "child"
+
+
+def respondent_key(member_id: int | None) -> str:
+    return CHILD_KEY if member_id is None else f"member:{member_id}"
+
+
+class Channel(enum.StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    LETTER = "letter"
+
+
+class MessageKind(enum.StrEnum):
+    INVITATION = "invitation"
+    REMINDER = "reminder"
+
+
+class MessageStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Invitation(Timestamped, Base):
+    __tablename__ = "invitation"
+    __table_args__ = (UniqueConstraint("review_id", "respondent_key", name="uq_invitation_review_respondent"),)
+
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    circle_member_id: Mapped[int | None] = mapped_column(ForeignKey("circle_member.id"))
+    respondent_key: Mapped[str] = mapped_column(String(30))
+    channel: Mapped[str] = mapped_column(String(10))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+
+    review: Mapped[Review] = relationship()
+    child: Mapped[Child] = relationship()
+    circle_member: Mapped[CircleMember | None] = relationship()
+
+
+class Message(Timestamped, Base):
+    __tablename__ = "message"
+    __table_args__ = (UniqueConstraint("invitation_id", "kind", name="uq_message_invitation_kind"),)
+
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(10))
+    recipient: Mapped[str] = mapped_column(String(254))
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(10), default=MessageStatus.QUEUED, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    provider_reference: Mapped[str | None] = mapped_column(String(100))
+
+    invitation: Mapped[Invitation] = relationship()
