@@ -7,6 +7,8 @@ from pathlib import Path
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -17,6 +19,12 @@ from voice_app.security import init_security_headers
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class BoundedIntegerConverter(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(
         __name__,
@@ -25,6 +33,12 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_url_path="/static",
     )
     app.config.update(load_config(Path(app.instance_path), overrides))
+    if app.config["PROXY_COUNT"]:
+        # Behind a proxy: the client's real address (rate limits, audit) and scheme.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    # Ids beyond the database's range are simply not found, never an error.
+    app.url_map.converters["int"] = BoundedIntegerConverter
     app.jinja_loader = ChoiceLoader(
         [
             app.jinja_loader,
@@ -94,6 +108,7 @@ def _register_error_pages(app: Flask) -> None:
 
     app.register_error_handler(404, page("errors/404.html", 404))
     app.register_error_handler(403, page("errors/404.html", 404))
+    app.register_error_handler(413, page("errors/413.html", 413))
     app.register_error_handler(429, page("errors/429.html", 429))
     app.register_error_handler(CSRFError, page("errors/csrf.html", 400))
     app.register_error_handler(500, page("errors/500.html", 500))

@@ -3,9 +3,10 @@ personal link (the link's id in the session, checked again on every request)."""
 
 from __future__ import annotations
 
+import time
 from functools import wraps
 
-from flask import Flask, abort, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
 
 from voice_app.extensions import db, login_manager
@@ -39,16 +40,30 @@ def iro_required(view):
     return wrapper
 
 
+SEEN_KEY = "link_seen"
+
+
 def start_link_session(link: AccessLink) -> None:
-    # A new session id for a new person: whoever used this browser before is signed out.
+    # A new session for a new person: whoever used this browser before is signed out.
     session.clear()
     session[LINK_SESSION_KEY] = link.id
+    session[SEEN_KEY] = int(time.time())
+
+
+def _session_is_idle() -> bool:
+    idle_seconds = current_app.config["LINK_SESSION_IDLE_MINUTES"] * 60
+    return int(time.time()) - session.get(SEEN_KEY, 0) > idle_seconds
 
 
 def current_link() -> AccessLink | None:
     link_id = session.get(LINK_SESSION_KEY)
     if link_id is None:
         return None
+    if _session_is_idle():
+        # Phones are shared: after a while without a page, the link must be opened again.
+        session.clear()
+        return None
+    session[SEEN_KEY] = int(time.time())
     if "current_link" not in g:
         link = db.session.get(AccessLink, link_id)
         g.current_link = link if link is not None and link.is_usable() else None

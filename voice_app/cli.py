@@ -39,3 +39,17 @@ def demo(as_json: bool, base_url: str, allow_production: bool) -> None:
     for child in handover["children"]:
         click.echo(f"    {child['name']} (age {child['age']}): {child['link']}")
     click.echo("")
+
+
+@voice_cli.command("send-due")
+def send_due_command() -> None:
+    """Open consultations that are due, send reminders, and send or retry messages.
+
+    Safe to run any number of times (cron runs it hourly): nobody gets the same message twice."""
+    from voice_app.invitations import send_due
+
+    report = send_due()
+    click.echo(
+        f"invited {report.invited}, reminded {report.reminded}, "
+        f"messages sent {report.sent}, not sent yet {report.failed}"
+    )

@@ -16,8 +16,11 @@ PRODUCTION = "production"
 TEST = "test"
 
 
-class MissingSecretKey(RuntimeError):
-    """Raised at start-up when a production app has no SECRET_KEY."""
+class MissingSetting(RuntimeError):
+    """Raised at start-up when a production app lacks a setting it cannot run without."""
+
+
+MissingSecretKey = MissingSetting
 
 
 def _int(name: str, default: int) -> int:
@@ -55,17 +58,35 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
             )
 
     default_database = f"sqlite:///{instance_path / 'voice.sqlite3'}"
+    public_base_url = overrides.get("PUBLIC_BASE_URL") or os.environ.get("PUBLIC_BASE_URL")
+    if not public_base_url:
+        if environment == PRODUCTION:
+            raise MissingSetting(
+                "PUBLIC_BASE_URL is not set. Set it to the address people open, "
+                "like https://myvoice.example.gov.uk, so links in messages and letters work."
+            )
+        public_base_url = "http://127.0.0.1:5000"
     production = environment == PRODUCTION
     config = {
         "VOICE_ENV": environment,
         "TESTING": testing,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_database),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error must never write a child's words into a log.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         # The CSRF token lasts as long as the session: a child who takes an hour over one
         # page must not lose what they wrote.
         "WTF_CSRF_TIME_LIMIT": None,
-        "WTF_CSRF_SSL_STRICT": production,
+        # The strict check wants a Referer header, which our no-referrer policy (kept so
+        # personal links never leak) stops browsers sending: the token and SameSite suffice.
+        "WTF_CSRF_SSL_STRICT": False,
+        # No form needs more; a bigger body is refused before anything reads it.
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        # Behind a proxy, how many hops to trust for the client's address and scheme.
+        "PROXY_COUNT": _int("PROXY_COUNT", 0),
+        "SESSION_REFRESH_EACH_REQUEST": False,
+        # A child's or parent's session ends after this long without a page: phones are shared.
+        "LINK_SESSION_IDLE_MINUTES": _int("LINK_SESSION_IDLE_MINUTES", 60),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
@@ -90,7 +111,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "CONSULTATION_OPENS_WORKING_DAYS": _int("CONSULTATION_OPENS_WORKING_DAYS", 15),
         "REMINDER_WORKING_DAYS": _int("REMINDER_WORKING_DAYS", 5),
         # Where links in messages and letters point, e.g. https://myvoice.example.gov.uk
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "PUBLIC_BASE_URL": public_base_url,
         "NOTIFY_API_KEY": os.environ.get("NOTIFY_API_KEY"),
         "NOTIFY_EMAIL_INVITATION_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_INVITATION_TEMPLATE_ID"),
         "NOTIFY_EMAIL_REMINDER_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_REMINDER_TEMPLATE_ID"),

@@ -29,10 +29,17 @@ def next_review(child: Child) -> Review:
     review = find_next_review(child.id)
     if review is not None:
         return review
+    # Only reviews of this period in care count towards the 20-day, 3-month, 6-month steps.
     held_dates = db.session.scalars(
-        select(Review.held_on).where(Review.child_id == child.id, Review.held_on.is_not(None))
+        select(Review.held_on).where(
+            Review.child_id == child.id,
+            Review.held_on.is_not(None),
+            Review.held_on >= child.looked_after_since,
+        )
     ).all()
-    number, due_on = schedule.next_review_due(child.looked_after_since, held_dates)
+    _step, due_on = schedule.next_review_due(child.looked_after_since, held_dates)
+    highest = db.session.scalar(select(func.max(Review.number)).where(Review.child_id == child.id)) or 0
+    number = highest + 1
     review = Review(
         child_id=child.id,
         kind=ReviewKind.CLA,
@@ -47,5 +54,8 @@ def next_review(child: Child) -> Review:
         with db.session.begin_nested():
             db.session.add(review)
     except IntegrityError:
-        return find_next_review(child.id)
+        winner = find_next_review(child.id)
+        if winner is None:
+            raise
+        return winner
     return review

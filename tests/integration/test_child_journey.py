@@ -1,7 +1,9 @@
 """A child's journey through the test client: open the link, answer, come back, change,
 send. Every page fetched here is also checked by PageCheckingClient."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+import time_machine
 
 from sqlalchemy import func, select
 
@@ -217,6 +219,7 @@ def test_sending_with_no_review_scheduled_creates_the_one_due(client):
     child = make_child(make_staff(), looked_after_since=since)
     open_link(client, make_link(child))
     client.post("/my-voice/start-again")
+    client.post("/my-voice/questions/change", data={"text": "More time with my brother"})
     client.post("/my-voice/send")
     review = db.session.scalars(select(Review)).one()
     submission = db.session.scalars(select(Submission)).one()
@@ -225,3 +228,31 @@ def test_sending_with_no_review_scheduled_creates_the_one_due(client):
     from voice_app.schedule import first_review_due
 
     assert review.due_on == first_review_due(since)
+
+
+def test_sending_nothing_is_refused_kindly(client):
+    child = make_child(make_staff())
+    open_link(client, make_link(child))
+    client.post("/my-voice/start-again")
+    page = client.post("/my-voice/send")
+    assert page.status_code == 400
+    assert "Answer at least one" in page.soup.select_one(".govuk-error-summary").get_text()
+    assert db.session.scalars(select(Submission)).one().status == SubmissionStatus.DRAFT
+
+
+def test_leave_this_page_ends_the_session(client):
+    child = make_child(make_staff())
+    open_link(client, make_link(child))
+    assert client.get("/my-voice").status_code == 200
+    response = client.get("/leave")
+    assert response.status_code == 302 and response.headers["Location"].startswith("https://")
+    assert client.get("/my-voice").headers["Location"] == "/link-needed"
+
+
+def test_a_link_session_ends_after_an_hour_idle(client):
+    child = make_child(make_staff())
+    open_link(client, make_link(child))
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=30)):
+        assert client.get("/my-voice").status_code == 200  # still there, and kept alive
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=95)):
+        assert client.get("/my-voice").headers["Location"] == "/link-needed"

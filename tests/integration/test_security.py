@@ -4,7 +4,7 @@ import pytest
 
 from tests.factories import make_child, make_link, make_staff
 from voice_app import create_app
-from voice_app.config import MissingSecretKey
+from voice_app.config import MissingSecretKey, MissingSetting
 
 
 def test_every_page_has_security_headers_and_no_store(client):
@@ -39,12 +39,52 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
         create_app()
 
 
-def test_production_starts_with_a_secret_key_and_secure_cookies(monkeypatch):
+def test_production_refuses_to_start_without_its_public_address(monkeypatch):
     monkeypatch.setenv("VOICE_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    with pytest.raises(MissingSetting):
+        create_app()
+
+
+def test_production_starts_with_its_settings_and_secure_cookies(monkeypatch):
+    monkeypatch.setenv("VOICE_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://myvoice.example.org")
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["WTF_CSRF_TIME_LIMIT"] is None
+
+
+def test_forms_work_over_https_behind_a_proxy_without_a_referer(app, monkeypatch, tmp_path):
+    """Browsers send no Referer under our no-referrer policy; a form must still post."""
+    monkeypatch.setenv("VOICE_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://myvoice.example.org")
+    monkeypatch.setenv("PROXY_COUNT", "1")
+    https_app = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "RATELIMIT_ENABLED": False})
+    client = https_app.test_client()
+    proxy = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9", "X-Forwarded-Host": "myvoice.example.org"}
+    page = client.get("/staff/sign-in", headers=proxy)
+    token = page.get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post("/staff/sign-in", data={"csrf_token": token, "email": "a@example.org", "password": "x"},
+                           headers=proxy)
+    assert response.status_code == 400  # a wrong password, not a refused form
+    assert "Enter a correct email address and password" in response.get_data(as_text=True)
+
+
+def test_huge_ids_are_not_found(client):
+    make_staff()
+    assert client.get("/staff/children/99999999999999999999999").status_code in (302, 404)
+
+
+def test_oversized_posts_are_refused_kindly(client):
+    child = make_child(make_staff())
+    client.get(f"/c/{make_link(child)}")
+    client.post("/my-voice/start-again")
+    response = client.post("/my-voice/questions/home", data={"text": "x" * 400_000})
+    assert response.status_code == 413
+    assert "too much to send at once" in response.soup.h1.get_text()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import request
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from voice_app import reviews
@@ -34,7 +35,11 @@ def load_child(link: AccessLink) -> Child:
 def current_draft(child: Child) -> Submission | None:
     return db.session.scalars(
         select(Submission)
-        .where(Submission.child_id == child.id, Submission.status == SubmissionStatus.DRAFT)
+        .where(
+            Submission.child_id == child.id,
+            Submission.circle_member_id.is_(None),
+            Submission.status == SubmissionStatus.DRAFT,
+        )
         .options(selectinload(Submission.answers))
         .order_by(Submission.id.desc())
         .limit(1)
@@ -60,21 +65,43 @@ def form_of(submission: Submission) -> Form:
 
 
 def save_answer(draft: Submission, question_key: str, parsed: ParsedAnswer) -> None:
+    """Keep this answer on the draft (an empty answer removes it). Two taps of Continue at
+    once may both try to add it: the unique (submission, question) lets one win, and the
+    other updates the winner's row."""
     existing = draft.answers_by_key().get(question_key)
     if parsed.is_empty:
         if existing is not None:
             draft.answers.remove(existing)
     elif existing is None:
-        draft.answers.append(Answer(question_key=question_key, choice=parsed.choice, text=parsed.text))
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    Answer(submission_id=draft.id, question_key=question_key, choice=parsed.choice, text=parsed.text)
+                )
+        except IntegrityError:
+            db.session.execute(
+                update(Answer)
+                .where(Answer.submission_id == draft.id, Answer.question_key == question_key)
+                .values(choice=parsed.choice, text=parsed.text, updated_at=utcnow())
+            )
+        db.session.expire(draft, ["answers"])
     else:
         existing.choice, existing.text = parsed.choice, parsed.text
     draft.updated_at = utcnow()
 
 
+def has_answers(draft: Submission) -> bool:
+    return any(not answer.is_empty for answer in draft.answers)
+
+
 def last_sent(child: Child) -> Submission | None:
     return db.session.scalars(
         select(Submission)
-        .where(Submission.child_id == child.id, Submission.status == SubmissionStatus.SENT)
+        .where(
+            Submission.child_id == child.id,
+            Submission.circle_member_id.is_(None),
+            Submission.status == SubmissionStatus.SENT,
+        )
         .options(selectinload(Submission.review))
         .order_by(Submission.sent_at.desc())
         .limit(1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from voice_app.auth import current_link, link_required, start_link_session
@@ -32,6 +32,13 @@ def open_link(token: str):
     start_link_session(link)
     # Straight on to an address without the token, so it stays out of history and logs.
     return redirect(url_for("child.start" if link.is_childs else "respond.start"))
+
+
+@bp.get("/leave")
+def leave():
+    """"Leave this page quickly": end the session first, so Back shows nothing of theirs."""
+    session.clear()
+    return redirect("https://www.bbc.co.uk/weather")
 
 
 @bp.get("/link-needed")
@@ -125,6 +132,10 @@ def check_answers():
     draft = service.current_draft(child)
     if draft is None:
         return redirect(url_for("child.start"))
+    return _check_page(link, child, draft)
+
+
+def _check_page(link, child, draft, errors=None):
     service.audit_own_view(link, draft, "child_viewed_own_answers")
     form = service.form_of(draft)
     return render_template(
@@ -133,6 +144,7 @@ def check_answers():
         answers=draft.answers_by_key(),
         child=child,
         name=child.first_name,
+        errors=errors or {},
         change_urls={q.key: url_for("child.question", key=q.key, **{"return": "check"}) for q in form.questions},
     )
 
@@ -144,6 +156,10 @@ def send():
     child = service.load_child(link)
     draft = service.current_draft(child)
     if draft is not None:
+        if not service.has_answers(draft):
+            return _check_page(link, child, draft, errors={
+                "send": _("You have not answered any questions yet. Answer at least one, then send it.")
+            }), 400
         service.send(draft, child)
     return redirect(url_for("child.sent"))
 

@@ -83,7 +83,7 @@ def new_link(child_id: int):
     links.revoke_links(child)
     token = links.issue_link(child)
     service.audit(current_user, "issued_personal_link", child.id)
-    new_url = url_for("child.open_link", token=token, _external=True)
+    new_url = links.public_url(token)
     return render_template(
         "iro/child.html", child=child, active_links=links.active_links(child), form=form, new_url=new_url,
         circle=service.circle_of(child),

@@ -40,7 +40,11 @@ def parse_answer(question: Question, formdata) -> ParsedAnswer:
         else:
             answer.choice = choice
     if question.has_text:
-        answer.text = _clean_text(formdata.get("text"))
+        raw = formdata.get("text") or ""
+        # Cut before cleaning: a huge paste is refused without walking all of it.
+        answer.text = _clean_text(raw[: MAX_TEXT_LENGTH * 2])
+        if len(raw) > MAX_TEXT_LENGTH * 2:
+            answer.text = raw[: MAX_TEXT_LENGTH * 2]
         if answer.text and len(answer.text) > MAX_TEXT_LENGTH:
             answer.errors["text"] = _(
                 "Your answer is a bit too long. Make it shorter than %(limit)s characters.",

@@ -7,7 +7,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from voice_app.auth import current_link, respondent_link_required
-from voice_app.child.service import save_answer
+from voice_app.child.service import has_answers, save_answer
 from voice_app.models import SubmissionStatus
 from voice_app.questions.runner import parse_answer
 from voice_app.respond import bp, service
@@ -81,6 +81,10 @@ def check_answers():
     submission = service.draft_or_new(respondent)
     if submission.status == SubmissionStatus.SENT:
         return redirect(url_for("respond.sent"))
+    return _check_page(respondent, submission)
+
+
+def _check_page(respondent, submission, errors=None):
     service.audit_own_view(respondent, submission, "respondent_viewed_own_answers")
     return render_template(
         "respond/check.html",
@@ -88,6 +92,7 @@ def check_answers():
         form=respondent.paper,
         name=respondent.child.first_name,
         answers=submission.answers_by_key(),
+        errors=errors or {},
         change_urls={
             q.key: url_for("respond.question", key=q.key, **{"return": "check"}) for q in respondent.paper.questions
         },
@@ -99,7 +104,11 @@ def check_answers():
 def send():
     respondent = _respondent()
     submission = service.their_submission(respondent)
-    if submission is not None:
+    if submission is not None and submission.status == SubmissionStatus.DRAFT:
+        if not has_answers(submission):
+            return _check_page(respondent, submission, errors={
+                "send": _("You have not answered any questions yet. Answer at least one, then send your views.")
+            }), 400
         service.send(submission)
     return redirect(url_for("respond.sent"))
 
