@@ -11,6 +11,7 @@ from voice_app.models import (
     AccessLink,
     Answer,
     Child,
+    CircleMember,
     Review,
     StaffRole,
     StaffUser,
@@ -91,3 +92,35 @@ def make_sent_submission(child: Child, review: Review, answers: dict[str, tuple[
 
 
 __all__ = ["PASSWORD", "links", "make_child", "make_link", "make_review", "make_sent_submission", "make_staff"]
+
+
+def make_member(child: Child, name: str = "Karen Taylor", relationship: str = "mother",
+                email: str | None = None, mobile: str | None = None) -> CircleMember:
+    member = CircleMember(child_id=child.id, name=name, relationship_key=relationship, email=email, mobile=mobile)
+    db.session.add(member)
+    db.session.commit()
+    return member
+
+
+def make_member_link(member: CircleMember, review: Review, expires_in_days: int = 30, revoked: bool = False) -> str:
+    token = new_token()
+    db.session.add(
+        AccessLink(
+            token_hash=hash_token(token), child_id=member.child_id, circle_member_id=member.id,
+            review_id=review.id, expires_at=utcnow() + timedelta(days=expires_in_days),
+            revoked_at=utcnow() if revoked else None,
+        )
+    )
+    db.session.commit()
+    return token
+
+
+def make_member_submission(member: CircleMember, review: Review, answers: dict) -> Submission:
+    submission = Submission(
+        child_id=member.child_id, circle_member_id=member.id, review_id=review.id, form_key=member.role,
+        form_version=1, status=SubmissionStatus.SENT, sent_at=utcnow(),
+        answers=[Answer(question_key=k, choice=c, text=t) for k, (c, t) in answers.items()],
+    )
+    db.session.add(submission)
+    db.session.commit()
+    return submission

@@ -23,6 +23,10 @@ class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that change something."""
 
 
+def _blank_is_none(value):
+    return (value or "").strip() or None
+
+
 class CircleMemberForm(FlaskForm):
     name = StringField(
         _l("Full name"), validators=[DataRequired(_l("Enter their name")), Length(max=120, message=_l("Name must be 120 characters or fewer"))]
@@ -32,8 +36,8 @@ class CircleMemberForm(FlaskForm):
         choices=[(key, label) for key, (label, _role) in RELATIONSHIPS.items()],
         validators=[InputRequired(_l("Choose their relationship to the child"))],
     )
-    email = StringField(_l("Email address (optional)"), validators=[Optional(), Length(max=254)])
-    mobile = StringField(_l("Mobile number (optional)"), validators=[Optional(), Length(max=30)])
+    email = StringField(_l("Email address (optional)"), filters=[_blank_is_none], validators=[Optional(), Length(max=254)])
+    mobile = StringField(_l("Mobile number (optional)"), filters=[_blank_is_none], validators=[Optional(), Length(max=30)])
     preferred_language = SelectField(
         _l("Preferred language"), choices=list(LANGUAGES.items()), default="en"
     )
