@@ -2,7 +2,15 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from voice_app.models import LANGUAGES, RELATIONSHIPS
@@ -33,13 +41,15 @@ class CircleMemberForm(FlaskForm):
     )
     relationship_key = RadioField(
         _l("Relationship to the child"),
-        choices=[(key, label) for key, (label, _role) in RELATIONSHIPS.items()],
+        choices=[SelectChoice(value=key, label=label) for key, (label, _role) in RELATIONSHIPS.items()],
         validators=[InputRequired(_l("Choose their relationship to the child"))],
     )
     email = StringField(_l("Email address (optional)"), filters=[_blank_is_none], validators=[Optional(), Length(max=254)])
     mobile = StringField(_l("Mobile number (optional)"), filters=[_blank_is_none], validators=[Optional(), Length(max=30)])
     preferred_language = SelectField(
-        _l("Preferred language"), choices=list(LANGUAGES.items()), default="en"
+        _l("Preferred language"),
+        choices=[SelectChoice(value=key, label=label) for key, label in LANGUAGES.items()],
+        default="en",
     )
 
     def validate_email(self, field):

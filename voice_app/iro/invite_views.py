@@ -6,6 +6,7 @@ import segno
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
+from wtforms import SelectChoice
 
 from voice_app import invitations, links
 from voice_app.auth import iro_required
@@ -25,7 +26,7 @@ def invite(review_id: int):
     review = service.review_for_iro(current_user, review_id) or abort(404)
     people = _invitable(review)
     form = InviteForm()
-    form.people.choices = [(p.key, p.name) for p in people]
+    form.people.choices = [SelectChoice(value=p.key, label=p.name) for p in people]
     if form.validate_on_submit():
         chosen = [p for p in people if p.key in form.people.data]
         invitations.invite(review, [p.member for p in chosen], invited_by_id=current_user.id)
