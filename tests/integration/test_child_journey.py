@@ -4,7 +4,6 @@ send. Every page fetched here is also checked by PageCheckingClient."""
 from datetime import UTC, date, datetime, timedelta
 
 import time_machine
-
 from sqlalchemy import func, select
 
 from tests.factories import make_child, make_link, make_review, make_staff

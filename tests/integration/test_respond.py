@@ -1,6 +1,6 @@
 """A parent, carer or professional answers their paper for one review through their link."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from flask import request
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from voice_app import reviews
 from voice_app.extensions import db
 from voice_app.models import (
     AccessLink,
-    Answer,
     AuditEvent,
     Child,
     Submission,
@@ -19,7 +17,6 @@ from voice_app.models import (
     utcnow,
 )
 from voice_app.questions import Form, form_for_child, get_form
-from voice_app.questions.runner import ParsedAnswer
 
 
 def mark_opened(link: AccessLink) -> None:
@@ -62,36 +59,6 @@ def draft_or_new(child: Child, link: AccessLink) -> Submission:
 
 def form_of(submission: Submission) -> Form:
     return get_form(submission.form_key)
-
-
-def save_answer(draft: Submission, question_key: str, parsed: ParsedAnswer) -> None:
-    """Keep this answer on the draft (an empty answer removes it). Two taps of Continue at
-    once may both try to add it: the unique (submission, question) lets one win, and the
-    other updates the winner's row."""
-    existing = draft.answers_by_key().get(question_key)
-    if parsed.is_empty:
-        if existing is not None:
-            draft.answers.remove(existing)
-    elif existing is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(
-                    Answer(submission_id=draft.id, question_key=question_key, choice=parsed.choice, text=parsed.text)
-                )
-        except IntegrityError:
-            db.session.execute(
-                update(Answer)
-                .where(Answer.submission_id == draft.id, Answer.question_key == question_key)
-                .values(choice=parsed.choice, text=parsed.text, updated_at=utcnow())
-            )
-        db.session.expire(draft, ["answers"])
-    else:
-        existing.choice, existing.text = parsed.choice, parsed.text
-    draft.updated_at = utcnow()
-
-
-def has_answers(draft: Submission) -> bool:
-    return any(not answer.is_empty for answer in draft.answers)
 
 
 def last_sent(child: Child) -> Submission | None:

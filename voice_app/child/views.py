@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import redirect, render_template, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from voice_app.auth import current_link, link_required, start_link_session
 from voice_app import links
+from voice_app.auth import current_link, link_required, start_link_session
 from voice_app.child import bp, service
 from voice_app.extensions import limiter
-from voice_app.questions.runner import parse_answer
+from voice_app.questions.pages import Journey, change_urls, has_answers, question_page
+
+JOURNEY = Journey(
+    question_endpoint="child.question",
+    check_endpoint="child.check_answers",
+    start_endpoint="child.start",
+    template="child/question.html",
+    continue_text=_l("Continue"),
+    return_text=_l("Save and go back"),
+)
 
 
 @bp.get("/")
@@ -76,52 +86,7 @@ def question(key: str):
     link = current_link()
     child = service.load_child(link)
     draft = service.draft_or_new(child, link)
-    form = service.form_of(draft)
-    this_question = form.question(key)
-    if this_question is None:
-        abort(404)
-    returning_to_check = request.values.get("return") == "check"
-    answer = draft.answers_by_key().get(key)
-    values = {"choice": answer.choice if answer else None, "text": answer.text if answer else None}
-    errors = {}
-
-    if request.method == "POST":
-        parsed = parse_answer(this_question, request.form)
-        if parsed.errors:
-            errors = parsed.errors
-            # Show back exactly what they typed, so nothing is lost.
-            values = {"choice": request.form.get("choice"), "text": request.form.get("text")}
-        else:
-            service.save_answer(draft, key, parsed)
-            following = form.next_after(key)
-            if returning_to_check or following is None:
-                draft.current_question = None
-                return redirect(url_for("child.check_answers"))
-            draft.current_question = following.key
-            return redirect(url_for("child.question", key=following.key))
-    else:
-        draft.current_question = key
-
-    following = form.next_after(key)
-    previous = form.before(key)
-    action_args = {"return": "check"} if returning_to_check else {}
-    return render_template(
-        "child/question.html",
-        question=this_question,
-        name=child.first_name,
-        position=form.index_of(key) + 1,
-        total=len(form.questions),
-        values=values,
-        errors=errors,
-        action_url=url_for("child.question", key=key, **action_args),
-        submit_text=_("Save and go back") if returning_to_check else _("Continue"),
-        skip_url=url_for("child.check_answers")
-        if returning_to_check or following is None
-        else url_for("child.question", key=following.key),
-        back_url=url_for("child.check_answers")
-        if returning_to_check
-        else (url_for("child.question", key=previous.key) if previous else url_for("child.start")),
-    ), (400 if errors else 200)
+    return question_page(JOURNEY, service.form_of(draft), draft, key, child.first_name)
 
 
 @bp.get("/my-voice/check")
@@ -145,7 +110,7 @@ def _check_page(link, child, draft, errors=None):
         child=child,
         name=child.first_name,
         errors=errors or {},
-        change_urls={q.key: url_for("child.question", key=q.key, **{"return": "check"}) for q in form.questions},
+        change_urls=change_urls(JOURNEY, form),
     )
 
 
@@ -156,7 +121,7 @@ def send():
     child = service.load_child(link)
     draft = service.current_draft(child)
     if draft is not None:
-        if not service.has_answers(draft):
+        if not has_answers(draft):
             return _check_page(link, child, draft, errors={
                 "send": _("You have not answered any questions yet. Answer at least one, then send it.")
             }), 400

@@ -15,7 +15,6 @@ from voice_app import schedule
 from voice_app.extensions import db
 from voice_app.iro.consultation import people_by_review
 from voice_app.models import (
-    Answer,
     AuditEvent,
     Child,
     CircleMember,

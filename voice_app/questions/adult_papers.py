@@ -6,7 +6,7 @@ first name."""
 
 from flask_babel import lazy_gettext as _l
 
-from voice_app.questions.model import Form, Kind, Option, Question, Topic
+from voice_app.questions.model import Form, Kind, Question, Topic
 from voice_app.questions.scales import ATTEND_OPTIONS, FEELING_SCALE, YES_NO_UNSURE
 
 COMMENTS = _l("Comments (optional)")
