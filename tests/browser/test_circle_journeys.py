@@ -100,6 +100,10 @@ def test_carer_answers_on_a_phone_and_the_iro_sees_views_side_by_side(live_serve
     check_page(laptop)
     laptop.get_by_role("button", name="Remove").click()
     assert "Raj Patel" not in laptop.locator("main table").inner_text()
+    laptop.get_by_role("link", name="Change where invitations go").click()
+    laptop.get_by_label("Mobile number (optional)").fill("12")
+    laptop.get_by_role("button", name="Save").click()
+    check_page(laptop)  # with its error
     laptop.context.close()
 
 

@@ -94,3 +94,20 @@ def test_another_iros_childs_circle_is_not_found(client):
         assert client.get(path).status_code == 404
     my_child = make_child(mine)
     assert client.get(f"/staff/children/{my_child.id}/circle/{member.id}").status_code == 404
+
+
+def test_iro_sets_where_the_childs_own_invitations_go(client):
+    iro = make_staff()
+    child = make_child(iro, first_name="Sam")
+    sign_in(client, iro)
+    page = client.get(f"/staff/children/{child.id}")
+    assert "Nowhere yet" in page.soup.get_text()
+    bad = client.post(f"/staff/children/{child.id}/contact", data={"email": "", "mobile": "0123"})
+    assert bad.status_code == 400 and "UK mobile number" in bad.soup.get_text()
+    client.post(f"/staff/children/{child.id}/contact", data={"email": "", "mobile": "07700 900 555"})
+    db.session.refresh(child)
+    assert (child.email, child.mobile) == (None, "07700900555")
+    other = make_staff()
+    client.post("/staff/sign-out")
+    sign_in(client, other)
+    assert client.get(f"/staff/children/{child.id}/contact").status_code == 404

@@ -9,7 +9,7 @@ from voice_app import links
 from voice_app.auth import iro_required
 from voice_app.extensions import db
 from voice_app.iro import bp, service
-from voice_app.iro.forms import CircleMemberForm, ConfirmForm
+from voice_app.iro.forms import CircleMemberForm, ConfirmForm, ContactForm
 from voice_app.models import CircleMember, utcnow
 
 
@@ -68,3 +68,18 @@ def remove_member(child_id: int, member_id: int):
         service.audit(current_user, "removed_circle_member", child.id)
         return redirect(url_for("iro.child", child_id=child.id))
     return render_template("iro/remove_member.html", child=child, member=member)
+
+
+@bp.route("/children/<int:child_id>/contact", methods=["GET", "POST"])
+@iro_required
+def child_contact(child_id: int):
+    """The child's own email or mobile, for their invitations. Many children have neither:
+    then the IRO gives them their link, or prints a letter."""
+    child = service.child_for_iro(current_user, child_id) or abort(404)
+    form = ContactForm(obj=child)
+    if form.validate_on_submit():
+        child.email, child.mobile = form.email.data, form.mobile.data
+        service.audit(current_user, "changed_child_contact", child.id)
+        return redirect(url_for("iro.child", child_id=child.id))
+    errors = _form_errors(form)
+    return render_template("iro/child_contact.html", child=child, form=form, errors=errors), (400 if errors else 200)

@@ -35,22 +35,11 @@ def _blank_is_none(value):
     return (value or "").strip() or None
 
 
-class CircleMemberForm(FlaskForm):
-    name = StringField(
-        _l("Full name"), validators=[DataRequired(_l("Enter their name")), Length(max=120, message=_l("Name must be 120 characters or fewer"))]
-    )
-    relationship_key = RadioField(
-        _l("Relationship to the child"),
-        choices=[SelectChoice(value=key, label=label) for key, (label, _role) in RELATIONSHIPS.items()],
-        validators=[InputRequired(_l("Choose their relationship to the child"))],
-    )
+class ContactForm(FlaskForm):
+    """Where invitations go: email first, else a text message, else a printed letter."""
+
     email = StringField(_l("Email address (optional)"), filters=[_blank_is_none], validators=[Optional(), Length(max=254)])
     mobile = StringField(_l("Mobile number (optional)"), filters=[_blank_is_none], validators=[Optional(), Length(max=30)])
-    preferred_language = SelectField(
-        _l("Preferred language"),
-        choices=[SelectChoice(value=key, label=label) for key, label in LANGUAGES.items()],
-        default="en",
-    )
 
     def validate_email(self, field):
         value = (field.data or "").strip()
@@ -67,6 +56,22 @@ class CircleMemberForm(FlaskForm):
         if normalised is None:
             raise ValidationError(_l("Enter a UK mobile number, like 07700 900 982"))
         field.data = normalised
+
+
+class CircleMemberForm(ContactForm):
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(_l("Enter their name")), Length(max=120, message=_l("Name must be 120 characters or fewer"))]
+    )
+    relationship_key = RadioField(
+        _l("Relationship to the child"),
+        choices=[SelectChoice(value=key, label=label) for key, (label, _role) in RELATIONSHIPS.items()],
+        validators=[InputRequired(_l("Choose their relationship to the child"))],
+    )
+    preferred_language = SelectField(
+        _l("Preferred language"),
+        choices=[SelectChoice(value=key, label=label) for key, label in LANGUAGES.items()],
+        default="en",
+    )
 
 
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
