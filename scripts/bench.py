@@ -2,7 +2,7 @@
 numbers to compare between changes and never fails on them.
 
 It builds a throwaway SQLite database with one IRO, 200 children and a review with 50 sent
-submissions, then times the busiest pages through the Flask test client (no network), counts
+submissions from the child and 10 from their circle, then times the busiest pages through the Flask test client (no network), counts
 their SQL queries, and reports page and asset sizes."""
 
 from __future__ import annotations
@@ -23,7 +23,17 @@ from sqlalchemy import event  # noqa: E402
 
 from voice_app import create_app  # noqa: E402
 from voice_app.extensions import db  # noqa: E402
-from voice_app.models import AccessLink, Answer, Child, Review, StaffUser, Submission, hash_token, utcnow  # noqa: E402
+from voice_app.models import (  # noqa: E402
+    AccessLink,
+    Answer,
+    Child,
+    CircleMember,
+    Review,
+    StaffUser,
+    Submission,
+    hash_token,
+    utcnow,
+)
 
 ROUNDS = 200
 ANSWERS = {
@@ -75,6 +85,16 @@ def seed():
             status="sent", sent_at=utcnow(),
             answers=[Answer(question_key=k, choice=c, text=t) for k, (c, t) in ANSWERS.items()],
         ))
+    for number in range(10):  # a circle of ten, each with a sent paper
+        member = CircleMember(child_id=children[0].id, name=f"Person {number}", relationship_key="foster_carer",
+                              email=f"p{number}@example.org")
+        db.session.add(member)
+        db.session.flush()
+        db.session.add(Submission(
+            child_id=children[0].id, circle_member_id=member.id, review_id=reviews[0].id, form_key="carer",
+            form_version=1, status="sent", sent_at=utcnow(),
+            answers=[Answer(question_key=k, choice=c, text=t) for k, (c, t) in ANSWERS.items()],
+        ))
     db.session.add(AccessLink(token_hash=hash_token("bench-token"), child_id=children[1].id,
                               expires_at=utcnow() + timedelta(days=1)))
     db.session.commit()
@@ -118,7 +138,7 @@ def main():
             "child question page": (child, "/my-voice/questions/school"),
             "child check answers": (child, "/my-voice/check"),
             "IRO caseload (200 children)": (staff, "/staff/"),
-            "summary (50 submissions)": (staff, f"/staff/reviews/{review_id}"),
+            "summary (50 + 10 people)": (staff, f"/staff/reviews/{review_id}"),
         }
         print(f"My Voice benchmark: {ROUNDS} requests a page, Flask test client, SQLite\n")
         print(f"{'page':32} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'HTML KB':>8} {'gzip KB':>8}")
