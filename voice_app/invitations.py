@@ -31,7 +31,7 @@ from voice_app.models import (
     respondent_key,
     utcnow,
 )
-from voice_app.senders import SendFailed, current_sender
+from voice_app.senders import current_sender
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -139,11 +139,25 @@ def invite(review: Review, members: list[CircleMember | None], invited_by_id: in
     return invitations
 
 
-def _claim(message_id: int) -> bool:
+STALE_CLAIM = timedelta(hours=1)
+
+
+def _ready(now: datetime):
+    """Messages waiting to go: queued, failed and due a retry, or claimed by a run that
+    died part-way (after an hour, somebody else may take them)."""
+    return or_(
+        Message.status == MessageStatus.QUEUED,
+        (Message.status == MessageStatus.FAILED) & (Message.next_attempt_at <= now),
+        (Message.status == CLAIMED) & (Message.next_attempt_at <= now - STALE_CLAIM),
+    )
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    """Take the message for this run; when two runs overlap only one gets it."""
     result = db.session.execute(
         update(Message)
-        .where(Message.id == message_id, Message.status.in_([MessageStatus.QUEUED, MessageStatus.FAILED]))
-        .values(status=CLAIMED)
+        .where(Message.id == message_id, _ready(now))
+        .values(status=CLAIMED, next_attempt_at=now)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -156,23 +170,17 @@ def deliver_due(now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     sender = current_sender()
     due_ids = db.session.scalars(
-        select(Message.id)
-        .where(
-            or_(Message.status == MessageStatus.QUEUED, Message.status == MessageStatus.FAILED),
-            Message.attempts < MAX_ATTEMPTS,
-            Message.next_attempt_at <= now,
-        )
-        .order_by(Message.id)
+        select(Message.id).where(_ready(now), Message.attempts < MAX_ATTEMPTS).order_by(Message.id)
     ).all()
     counts = {"sent": 0, "failed": 0}
     for message_id in due_ids:
-        if not _claim(message_id):
+        if not _claim(message_id, now):
             continue
         message = db.session.get(Message, message_id)
         message.attempts += 1
         try:
             message.provider_reference = sender.send(message)
-        except SendFailed as error:
+        except Exception as error:  # SendFailed, or a sender broken in a way nobody foresaw
             message.status = MessageStatus.FAILED
             message.last_error = str(error)[:500]
             message.next_attempt_at = now + timedelta(minutes=15 * 2 ** (message.attempts - 1))

@@ -208,3 +208,40 @@ def test_another_iros_review_cannot_be_invited_to_or_printed(client, family):
     assert client.post(f"/staff/reviews/{review.id}/invite", data={"people": ["child"]}).status_code == 404
     assert client.post(f"/staff/reviews/{review.id}/letters/child").status_code == 404
     assert db.session.scalars(select(Invitation)).all() == []
+
+
+class ExplodingSender:
+    keeps_links = False
+
+    def send(self, message):
+        raise RuntimeError("the messaging service broke in an unexpected way")
+
+
+def test_a_broken_sender_never_breaks_the_iros_page(app, client, family):
+    from voice_app.senders import SendFailed
+
+    class FailingSender:
+        keeps_links = False
+
+        def send(self, message):
+            raise SendFailed("Notify said no")
+
+    sign_in(client, family["iro"])
+    review = family["review"]
+    app.extensions["VOICE_SENDER"] = FailingSender()
+    try:
+        response = client.post(f"/staff/reviews/{review.id}/invite", data={"people": people_keys(family, "mother")})
+        assert response.status_code == 302
+        message = db.session.scalars(select(Message)).one()
+        assert (message.status, message.last_error, message.attempts) == ("failed", "Notify said no", 1)
+        assert "Notify said no" in client.get("/staff/outbox").soup.get_text()
+
+        app.extensions["VOICE_SENDER"] = ExplodingSender()
+        response = client.post(f"/staff/reviews/{review.id}/invite", data={"people": people_keys(family, "carer")})
+        assert response.status_code == 302
+        assert client.get(f"/staff/reviews/{review.id}").status_code == 200
+        carer_message = db.session.scalars(select(Message).where(Message.recipient == "07700900123")).one()
+        assert carer_message.status == "failed"  # recorded, to be retried; never stuck half-sent
+        assert "broke in an unexpected way" in carer_message.last_error
+    finally:
+        app.extensions.pop("VOICE_SENDER", None)

@@ -137,3 +137,19 @@ def test_a_failed_send_is_recorded_and_retried_later(app, review):
         assert all(m.link is None and "/c/" not in m.body for m in delivered)
     finally:
         app.extensions.pop("VOICE_SENDER", None)
+
+
+def test_a_message_left_half_sent_by_a_run_that_died_goes_later_and_only_once(app, review):
+    with at(date(2026, 12, 14)):
+        run(app)
+    message = messages()[0]
+    message.status, message.next_attempt_at = "sending", datetime(2026, 12, 14, 9, 0, tzinfo=timezone.utc)
+    db.session.commit()
+    with time_machine.travel(datetime(2026, 12, 14, 9, 30, tzinfo=timezone.utc), tick=False):
+        run(app)  # half an hour later: another run may still be sending it
+    assert messages()[0].status == "sending"
+    with time_machine.travel(datetime(2026, 12, 14, 10, 30, tzinfo=timezone.utc), tick=False):
+        run(app)
+        run(app)
+    assert messages()[0].status == "sent"
+    assert messages()[0].attempts == 2
