@@ -14,7 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from voice_app.config import load_config
 from voice_app.extensions import babel, csrf, db, limiter, login_manager, migrate
-from voice_app.security import init_security_headers
+from voice_app.security import hide_tokens_in_access_logs, init_security_headers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,6 +56,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     init_security_headers(app)
+    hide_tokens_in_access_logs()
 
     from voice_app import auth, filters
     from voice_app.child import bp as child_bp

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import secrets
 
 from flask import Flask, g, request
@@ -52,3 +54,26 @@ def init_security_headers(app: Flask) -> None:
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"
         return response
+
+
+_LINK_TOKEN = re.compile(r"/c/[A-Za-z0-9_\-]+")
+
+
+class HideLinkTokens(logging.Filter):
+    """Access logs show "/c/[hidden]" instead of a personal link's token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = _LINK_TOKEN.sub("/c/[hidden]", record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _LINK_TOKEN.sub("/c/[hidden]", arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        return True
+
+
+def hide_tokens_in_access_logs() -> None:
+    for name in ("werkzeug", "gunicorn.access"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, HideLinkTokens) for f in logger.filters):
+            logger.addFilter(HideLinkTokens())

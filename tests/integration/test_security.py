@@ -122,3 +122,16 @@ def test_opening_a_link_replaces_any_earlier_session(client):
     client.get(f"/c/{make_link(first)}")
     client.get(f"/c/{make_link(second)}")
     assert "Hello Bea" in client.get("/my-voice").soup.get_text()
+
+
+def test_access_logs_never_show_a_link_token(app, caplog):
+    import logging
+
+    from voice_app.security import HideLinkTokens
+
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '%s - - [%s] "%s" %s',
+                               ("127.0.0.1", "now", "GET /c/AbC_123-xyz HTTP/1.1", "302"), None)
+    HideLinkTokens().filter(record)
+    assert "AbC_123-xyz" not in record.getMessage()
+    assert "/c/[hidden]" in record.getMessage()
+    assert any(isinstance(f, HideLinkTokens) for f in logging.getLogger("werkzeug").filters)
