@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
@@ -100,10 +100,14 @@ def _commit_after_request(app: Flask) -> None:
 
 
 def _register_error_pages(app: Flask) -> None:
+    bases = {"iro": "iro/base.html", "respond": "respond/base.html"}
+
     def page(template: str, status: int):
         def handler(error):
             db.session.rollback()
-            return render_template(template), status
+            # Children keep "Leave this page quickly" and "Get help now" on error pages too.
+            base = bases.get(request.blueprint, "child/base.html")
+            return render_template(template, base_template=base), status
 
         return handler
 

@@ -135,3 +135,18 @@ def test_access_logs_never_show_a_link_token(app, caplog):
     assert "AbC_123-xyz" not in record.getMessage()
     assert "/c/[hidden]" in record.getMessage()
     assert any(isinstance(f, HideLinkTokens) for f in logging.getLogger("werkzeug").filters)
+
+
+def test_error_pages_keep_the_childs_help_and_quick_exit(client):
+    page = client.get("/no-such-page")
+    assert page.status_code == 404
+    assert page.soup.select_one(".govuk-exit-this-page") is not None
+    assert page.soup.find("a", string="Get help now") is not None
+    from tests.factories import PASSWORD
+
+    iro = make_staff()
+    client.post("/staff/sign-in", data={"email": iro.email, "password": PASSWORD})
+    staff_page = client.get("/staff/children/999")
+    assert staff_page.status_code == 404
+    assert staff_page.soup.select_one(".govuk-exit-this-page") is None  # staff pages stay plain
+    assert staff_page.soup.find("button", string="Sign out") is not None
