@@ -28,6 +28,8 @@ def demo(as_json: bool, base_url: str, allow_production: bool) -> None:
     base_url = base_url.rstrip("/")
     for child in handover["children"]:
         child["link"] = base_url + child["link_path"]
+        for person in child["circle"]:
+            person["link"] = base_url + person["link_path"]
     if as_json:
         click.echo(json.dumps(handover, indent=2))
         return
@@ -38,6 +40,8 @@ def demo(as_json: bool, base_url: str, allow_production: bool) -> None:
     click.echo("\n  Children's personal links (open one on a phone):")
     for child in handover["children"]:
         click.echo(f"    {child['name']} (age {child['age']}): {child['link']}")
+        for person in child["circle"]:
+            click.echo(f"      {person['name']} ({person['relationship']}): {person['link']}")
     click.echo("")
 
 

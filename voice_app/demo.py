@@ -73,10 +73,13 @@ LEO_ANSWERS = {
 }
 
 
-def demo_token(child: Child) -> str:
+def _demo_hmac(message: str) -> str:
     key = current_app.config["SECRET_KEY"].encode()
-    message = f"demo-link:{child.id}:{child.first_name}:{child.last_name}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def demo_token(child: Child) -> str:
+    return _demo_hmac(f"demo-link:{child.id}:{child.first_name}:{child.last_name}")
 
 
 def _staff(email: str, name: str, role: str, password: str) -> StaffUser:
@@ -189,13 +192,14 @@ def _circle(child: Child) -> list[CircleMember]:
     return members
 
 
-def _invite_and_answer(child: Child, members: list[CircleMember]) -> None:
-    """Invite everyone for the child's booked review; some have sent their paper."""
+def _invite_and_answer(child: Child, members: list[CircleMember]) -> list[dict]:
+    """Invite everyone for the child's booked review; some have sent their paper. Returns
+    each circle member's demo link for that review, for trainers."""
     review = db.session.scalars(
         select(Review).where(Review.child_id == child.id, Review.held_on.is_(None))
     ).first()
     if review is None:
-        return
+        return []
     invitations.invite(review, [None, *members])
     sends = {name for name, *_rest, sent in CIRCLES.get(child.first_name, []) if sent}
     for member in members:
@@ -211,6 +215,23 @@ def _invite_and_answer(child: Child, members: list[CircleMember]) -> None:
                 sent_at=utcnow() - timedelta(days=1),
                 answers=[Answer(question_key=k, choice=c, text=t) for k, (c, t) in CARER_ANSWERS.items()],
             ))
+    return [
+        {"name": m.name, "relationship": m.relationship_label, "role": str(m.role),
+         "link_path": f"/c/{_member_link(m, review)}"}
+        for m in members
+    ]
+
+
+def _member_link(member: CircleMember, review: Review) -> str:
+    token = _demo_hmac(f"demo-member-link:{member.id}:{review.id}")
+    link = db.session.scalars(select(AccessLink).where(AccessLink.token_hash == hash_token(token))).first()
+    if link is None:
+        link = AccessLink(token_hash=hash_token(token), child_id=member.child_id,
+                          circle_member_id=member.id, review_id=review.id)
+        db.session.add(link)
+    link.revoked_at = None
+    link.expires_at = utcnow() + timedelta(days=365)
+    return token
 
 
 def _link(child: Child) -> str:
@@ -232,8 +253,8 @@ def load_demo(today: date | None = None) -> dict:
     children = []
     for spec in CHILDREN:
         child = _child(spec, staff[spec.iro_email], today)
-        _invite_and_answer(child, _circle(child))
-        children.append((spec, child, _link(child)))
+        circle = _invite_and_answer(child, _circle(child))
+        children.append((spec, child, _link(child), circle))
     db.session.commit()
     invitations.deliver_due()
     return {
@@ -248,7 +269,8 @@ def load_demo(today: date | None = None) -> dict:
                 "iro": spec.iro_email,
                 "token": token,
                 "link_path": f"/c/{token}",
+                "circle": circle,
             }
-            for spec, child, token in children
+            for spec, child, token, circle in children
         ],
     }

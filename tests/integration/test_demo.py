@@ -48,6 +48,12 @@ def test_demo_is_idempotent_and_hands_over_json(app, app_context, client):
     outbox = client.get("/staff/outbox").soup.get_text()
     assert "Invitation" in outbox and "/c/" in outbox
 
+    # Trainers get each circle member's link too, and it opens their paper.
+    carer = next(p for c in handover["children"] for p in c["circle"] if p["role"] == "carer")
+    trainer = app.test_client()
+    assert trainer.get(carer["link_path"]).headers["Location"] == "/your-views"
+    assert "Your views for" in trainer.get("/your-views").soup.h1.get_text()
+
 
 def test_demo_prints_readable_instructions(app, app_context):
     result = app.test_cli_runner().invoke(args=["voice", "demo", "--base-url", "http://127.0.0.1:8080"])
