@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from voice_app import invitations, schedule
+from voice_app.delivery import deliver_due
 from voice_app.extensions import db
 from voice_app.models import (
     AccessLink,
@@ -256,7 +257,7 @@ def load_demo(today: date | None = None) -> dict:
         circle = _invite_and_answer(child, _circle(child))
         children.append((spec, child, _link(child), circle))
     db.session.commit()
-    invitations.deliver_due()
+    deliver_due()
     return {
         "staff": [
             {"email": email, "password": password, "role": str(role), "name": name}

@@ -1,21 +1,22 @@
-"""Inviting the child and their circle to give views for a review, reminding those who have
-not answered, and sending the messages. `flask voice send-due` runs `send_due` hourly; every
-step is safe to repeat: an invitation is unique per review and person, a message per
-invitation and kind, and a message is claimed before it is sent, so nobody gets the same
+"""Inviting the child and their circle to give views for a review, and reminding those who
+have not answered. `flask voice send-due` runs `send_due` hourly; every step is safe to
+repeat: an invitation is unique per review and person, a message per invitation, kind and
+address, and delivery.py claims a message before sending it, so nobody gets the same
 message twice."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from voice_app import links, schedule
+from voice_app import links, reviews, schedule
+from voice_app.delivery import cancel_unsent, deliver_due
 from voice_app.extensions import db
 from voice_app.models import (
     Channel,
@@ -29,13 +30,10 @@ from voice_app.models import (
     Submission,
     SubmissionStatus,
     respondent_key,
-    utcnow,
 )
-from voice_app.senders import current_sender
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 6
-CLAIMED = "sending"
+
 
 
 def channel_for(person: Child | CircleMember) -> Channel:
@@ -65,12 +63,20 @@ def message_text(kind: str, channel: str, link: str) -> str:
     )
 
 
-def _member(invitation: Invitation) -> CircleMember | None:
-    return invitation.circle_member
-
-
 def _person(invitation: Invitation) -> Child | CircleMember:
     return invitation.circle_member or invitation.child
+
+
+def _answered(review_id: int) -> set[str]:
+    """Respondent keys of everyone who has sent their views for this review."""
+    return {
+        respondent_key(member_id)
+        for member_id in db.session.scalars(
+            select(Submission.circle_member_id).where(
+                Submission.review_id == review_id, Submission.status == SubmissionStatus.SENT
+            )
+        )
+    }
 
 
 def get_or_create_invitation(
@@ -100,107 +106,90 @@ def get_or_create_invitation(
 
 
 def queue_message(invitation: Invitation, kind: MessageKind) -> Message | None:
-    """Queue the invitation's message of this kind, once. Letters are printed, not queued."""
-    channel = Channel(invitation.channel)
+    """Queue this kind of message for the person's current address, once per address.
+    The channel follows their details as they are now: a letter becomes an email once an
+    email address is added. Letters are printed, not queued."""
+    person = _person(invitation)
+    if isinstance(person, CircleMember) and person.removed_at is not None:
+        return None
+    channel = channel_for(person)
+    invitation.channel = channel
     if channel == Channel.LETTER:
         return None
+    recipient = _recipient(person, channel)
     already = db.session.scalars(
-        select(Message).where(Message.invitation_id == invitation.id, Message.kind == kind)
+        select(Message.id).where(
+            Message.invitation_id == invitation.id, Message.kind == kind, Message.recipient == recipient
+        )
     ).first()
     if already is not None:
         return None
-    person = _person(invitation)
-    recipient = _recipient(person, channel)
-    if not recipient:
-        return None
-    token = links.issue_link(
-        invitation.child, invitation.circle_member_id, invitation.review_id if invitation.circle_member_id else None
-    )
-    url = links.public_url(token)
-    message = Message(
-        invitation_id=invitation.id, kind=kind, channel=channel, recipient=recipient,
-        body=message_text(kind, channel, url), link=url,
-    )
     try:
-        with db.session.begin_nested():
+        with db.session.begin_nested():  # the link and the message stand or fall together
+            token = links.issue_link(
+                invitation.child,
+                invitation.circle_member_id,
+                invitation.review_id if invitation.circle_member_id else None,
+            )
+            url = links.public_url(token)
+            message = Message(
+                invitation_id=invitation.id, kind=kind, channel=channel, recipient=recipient,
+                body=message_text(kind, channel, url), link=url,
+            )
             db.session.add(message)
     except IntegrityError:
         return None
     return message
 
 
-def invite(review: Review, members: list[CircleMember | None], invited_by_id: int | None = None) -> list[Invitation]:
-    """Invite these people (None is the child) and queue their messages."""
-    invitations = []
+def invite(review: Review, members: list[CircleMember | None], invited_by_id: int | None = None) -> list[Message]:
+    """Invite these people (None is the child) and queue their messages. Returns the
+    messages queued, so the page can try to send just those at once."""
+    queued = []
     for member in members:
         invitation, _created = get_or_create_invitation(review, member, invited_by_id)
-        queue_message(invitation, MessageKind.INVITATION)
-        invitations.append(invitation)
-    return invitations
+        message = queue_message(invitation, MessageKind.INVITATION)
+        if message is not None:
+            queued.append(message)
+    return queued
 
 
-STALE_CLAIM = timedelta(hours=1)
-
-
-def _ready(now: datetime):
-    """Messages waiting to go: queued, failed and due a retry, or claimed by a run that
-    died part-way (after an hour, somebody else may take them)."""
-    return or_(
-        Message.status == MessageStatus.QUEUED,
-        (Message.status == MessageStatus.FAILED) & (Message.next_attempt_at <= now),
-        (Message.status == CLAIMED) & (Message.next_attempt_at <= now - STALE_CLAIM),
-    )
-
-
-def _claim(message_id: int, now: datetime) -> bool:
-    """Take the message for this run; when two runs overlap only one gets it."""
-    result = db.session.execute(
-        update(Message)
-        .where(Message.id == message_id, _ready(now))
-        .values(status=CLAIMED, next_attempt_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return result.rowcount == 1
-
-
-def deliver_due(now: datetime | None = None) -> dict[str, int]:
-    """Send every queued message, and retry failed ones whose time has come. A failure is
-    recorded on the message and never raised: no page breaks because a message did not go."""
-    now = now or utcnow()
-    sender = current_sender()
-    due_ids = db.session.scalars(
-        select(Message.id).where(_ready(now), Message.attempts < MAX_ATTEMPTS).order_by(Message.id)
+def contact_changed(child: Child, member: CircleMember | None) -> list[Message]:
+    """Someone's email or mobile changed: messages not yet gone to the old address are
+    cancelled, a member's old links stop (one may have gone to a wrong address), and open
+    invitations go again to the new address."""
+    if member is not None:
+        links.revoke_member_links(member.id)
+    key = respondent_key(member.id if member else None)
+    open_invitations = db.session.scalars(
+        select(Invitation)
+        .join(Review, Review.id == Invitation.review_id)
+        .where(Invitation.child_id == child.id, Invitation.respondent_key == key, Review.held_on.is_(None))
     ).all()
-    counts = {"sent": 0, "failed": 0}
-    for message_id in due_ids:
-        if not _claim(message_id, now):
-            continue
-        message = db.session.get(Message, message_id)
-        message.attempts += 1
-        try:
-            message.provider_reference = sender.send(message)
-        except Exception as error:  # SendFailed, or a sender broken in a way nobody foresaw
-            message.status = MessageStatus.FAILED
-            message.last_error = str(error)[:500]
-            message.next_attempt_at = now + timedelta(minutes=15 * 2 ** (message.attempts - 1))
-            counts["failed"] += 1
-            log.warning("message %s not sent (attempt %s): %s", message.id, message.attempts, error)
-        else:
-            message.status = MessageStatus.SENT
-            message.sent_at = utcnow()
-            if not sender.keeps_links and message.link:
-                message.body = message.body.replace(message.link, "[link removed once sent]")
-                message.link = None
-            counts["sent"] += 1
-        db.session.commit()
-    return counts
+    cancel_unsent([invitation.id for invitation in open_invitations])
+    return [
+        message
+        for invitation in open_invitations
+        if invitation.respondent_key not in _answered(invitation.review_id)
+        and (message := queue_message(invitation, MessageKind.INVITATION)) is not None
+    ]
 
 
-def deliver_quietly() -> None:
-    """Try to send now, from a page: whatever happens, the page carries on."""
+def member_removed(member: CircleMember) -> None:
+    """Nothing more goes to someone removed from the circle, not even a retry."""
+    links.revoke_member_links(member.id)
+    invitation_ids = db.session.scalars(
+        select(Invitation.id).where(Invitation.circle_member_id == member.id)
+    ).all()
+    cancel_unsent(list(invitation_ids))
+
+
+def deliver_quietly(messages: list[Message]) -> None:
+    """Try to send these messages now, from a page: whatever happens, the page carries on
+    and send-due retries what did not go."""
     try:
-        deliver_due()
+        db.session.commit()
+        deliver_due(only_ids=[message.id for message in messages])
     except Exception:  # a broken sender must never break the IRO's page
         db.session.rollback()
         log.exception("sending messages failed; send-due will try again")
@@ -214,56 +203,64 @@ class SendDueReport:
     failed: int = 0
 
 
-def _reachable(person: Child | CircleMember) -> bool:
-    return bool(person.email or person.mobile)
+def _open_consultations(today: date) -> list[Review]:
+    """Reviews not yet held whose consultation is open today. Every child in care has a
+    next review: one is created by the statutory rule where none is scheduled. An unbooked
+    review counts from its due date, the latest lawful day."""
+    for child in db.session.scalars(select(Child)).all():
+        reviews.next_review(child)
+    db.session.commit()
+    opens_days = current_app.config["CONSULTATION_OPENS_WORKING_DAYS"]
+    horizon = today + timedelta(days=opens_days * 2 + 14)  # past any run of bank holidays
+    pending = db.session.scalars(select(Review).where(Review.held_on.is_(None))).all()
+    return [
+        review for review in pending
+        if today <= review.date_or_due <= horizon
+        and today >= schedule.working_days_before(review.date_or_due, opens_days)
+    ]
 
 
 def send_due(today: date | None = None) -> SendDueReport:
     """Open consultations that are due, remind those who have not answered, send messages."""
     today = today or date.today()
-    config = current_app.config
-    opens_days = config["CONSULTATION_OPENS_WORKING_DAYS"]
-    reminder_days = config["REMINDER_WORKING_DAYS"]
+    reminder_days = current_app.config["REMINDER_WORKING_DAYS"]
     report = SendDueReport()
-    horizon = today + timedelta(days=opens_days * 2 + 14)  # past any run of holidays
-    reviews = db.session.scalars(select(Review).where(Review.held_on.is_(None))).all()
-    for review in reviews:
-        day = review.date_or_due
-        if not today <= day <= horizon:
-            continue
-        if today < schedule.working_days_before(day, opens_days):
-            continue
+    for review in _open_consultations(today):
         child = db.session.get(Child, review.child_id)
         members = db.session.scalars(
             select(CircleMember).where(CircleMember.child_id == child.id, CircleMember.removed_at.is_(None))
         ).all()
-        for person, member in [(child, None)] + [(m, m) for m in members]:
-            if not _reachable(person):
+        answered = _answered(review.id)
+        for person, member in [(child, None), *[(m, m) for m in members]]:
+            if not (person.email or person.mobile) or respondent_key(member.id if member else None) in answered:
                 continue
-            invitation, created = get_or_create_invitation(review, member)
+            invitation, _created = get_or_create_invitation(review, member)
             if queue_message(invitation, MessageKind.INVITATION) is not None:
                 report.invited += 1
-        if today >= schedule.working_days_before(day, reminder_days):
-            report.reminded += _remind(review)
+        if today >= schedule.working_days_before(review.date_or_due, reminder_days):
+            report.reminded += _remind(review, answered, today)
         db.session.commit()
     delivered = deliver_due()
     report.sent, report.failed = delivered["sent"], delivered["failed"]
     return report
 
 
-def _remind(review: Review) -> int:
-    answered = set(
-        db.session.scalars(
-            select(Submission.circle_member_id).where(
-                Submission.review_id == review.id, Submission.status == SubmissionStatus.SENT
-            )
-        ).all()
-    )
+def _remind(review: Review, answered: set[str], today: date) -> int:
+    """Remind those who have not answered, if their invitation went at least two working
+    days ago: never an invitation and a reminder on the same day."""
+    settle_by = schedule.working_days_before(today, 2)
     reminded = 0
     for invitation in db.session.scalars(select(Invitation).where(Invitation.review_id == review.id)):
-        if invitation.circle_member_id in answered:
+        if invitation.respondent_key in answered:
             continue
-        if invitation.circle_member is not None and invitation.circle_member.removed_at is not None:
+        invited_on = db.session.scalar(
+            select(Message.sent_at).where(
+                Message.invitation_id == invitation.id,
+                Message.kind == MessageKind.INVITATION,
+                Message.status == MessageStatus.SENT,
+            ).order_by(Message.sent_at)
+        )
+        if invited_on is None or invited_on.date() > settle_by:
             continue
         if queue_message(invitation, MessageKind.REMINDER) is not None:
             reminded += 1

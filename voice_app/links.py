@@ -76,3 +76,12 @@ def revoke_member_links(member_id: int) -> None:
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+
+
+def revoke_token(token: str) -> None:
+    db.session.execute(
+        update(AccessLink)
+        .where(AccessLink.token_hash == hash_token(token), AccessLink.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )

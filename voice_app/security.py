@@ -66,10 +66,14 @@ class HideLinkTokens(logging.Filter):
         if isinstance(record.msg, str):
             record.msg = _LINK_TOKEN.sub("/c/[hidden]", record.msg)
         if isinstance(record.args, tuple):
-            record.args = tuple(
-                _LINK_TOKEN.sub("/c/[hidden]", arg) if isinstance(arg, str) else arg for arg in record.args
-            )
+            record.args = tuple(_hide(arg) for arg in record.args)
+        elif isinstance(record.args, dict):  # gunicorn's access log passes its atoms as a dict
+            record.args = {key: _hide(value) for key, value in record.args.items()}
         return True
+
+
+def _hide(value):
+    return _LINK_TOKEN.sub("/c/[hidden]", value) if isinstance(value, str) else value
 
 
 def hide_tokens_in_access_logs() -> None:

@@ -71,7 +71,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['invitation_id'], ['invitation.id'], name=op.f('fk_message_invitation_id_invitation')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_message')),
-    sa.UniqueConstraint('invitation_id', 'kind', name='uq_message_invitation_kind')
+    sa.UniqueConstraint('invitation_id', 'kind', 'recipient', name='uq_message_invitation_kind_recipient')
     )
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_message_status'), ['status'], unique=False)

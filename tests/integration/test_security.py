@@ -150,3 +150,15 @@ def test_error_pages_keep_the_childs_help_and_quick_exit(client):
     assert staff_page.status_code == 404
     assert staff_page.soup.select_one(".govuk-exit-this-page") is None  # staff pages stay plain
     assert staff_page.soup.find("button", string="Sign out") is not None
+
+
+def test_gunicorn_access_logs_never_show_a_link_token():
+    import logging
+
+    from voice_app.security import HideLinkTokens
+
+    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, '%(h)s "%(r)s" %(s)s', (), None)
+    record.args = {"h": "127.0.0.1", "r": "GET /c/SECRET_token-1 HTTP/1.1", "s": "302", "U": "/c/SECRET_token-1"}
+    HideLinkTokens().filter(record)
+    assert "SECRET_token-1" not in record.getMessage()
+    assert record.args["U"] == "/c/[hidden]"

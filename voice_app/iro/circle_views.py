@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 
-from voice_app import links
+from voice_app import invitations
 from voice_app.auth import iro_required
 from voice_app.extensions import db
 from voice_app.iro import bp, service
@@ -46,8 +46,11 @@ def edit_member(child_id: int, member_id: int):
     member = service.member_of(child, member_id) or abort(404)
     form = CircleMemberForm(obj=member)
     if form.validate_on_submit():
+        before = (member.email, member.mobile)
         form.populate_obj(member)
         service.audit(current_user, "changed_circle_member", child.id)
+        if (member.email, member.mobile) != before:
+            invitations.deliver_quietly(invitations.contact_changed(child, member))
         return redirect(url_for("iro.child", child_id=child.id))
     errors = _form_errors(form)
     return render_template(
@@ -64,7 +67,7 @@ def remove_member(child_id: int, member_id: int):
     if form.validate_on_submit():
         # What they already sent stays with the review; their links stop working.
         member.removed_at = utcnow()
-        links.revoke_member_links(member.id)
+        invitations.member_removed(member)
         service.audit(current_user, "removed_circle_member", child.id)
         return redirect(url_for("iro.child", child_id=child.id))
     return render_template("iro/remove_member.html", child=child, member=member)
@@ -78,8 +81,11 @@ def child_contact(child_id: int):
     child = service.child_for_iro(current_user, child_id) or abort(404)
     form = ContactForm(obj=child)
     if form.validate_on_submit():
+        before = (child.email, child.mobile)
         child.email, child.mobile = form.email.data, form.mobile.data
         service.audit(current_user, "changed_child_contact", child.id)
+        if (child.email, child.mobile) != before:
+            invitations.deliver_quietly(invitations.contact_changed(child, None))
         return redirect(url_for("iro.child", child_id=child.id))
     errors = _form_errors(form)
     return render_template("iro/child_contact.html", child=child, form=form, errors=errors), (400 if errors else 200)

@@ -140,14 +140,21 @@ class Summary:
 
     @property
     def not_answered(self) -> list[Person]:
-        return [p for p in self.people if not p.submissions and p.status != Status.NOT_INVITED]
+        """Invited and not answered yet; someone removed since is no longer waited for."""
+        return [
+            p for p in self.people
+            if not p.submissions and p.status != Status.NOT_INVITED
+            and (p.member is None or p.member.removed_at is None)
+        ]
 
     @property
     def not_invited(self) -> list[Person]:
         return [p for p in self.people if p.status == Status.NOT_INVITED]
 
-    def topics(self) -> list[tuple[Topic, str, list[Cell | None]]]:
-        """Rows of the side-by-side table: each core topic, one cell per responder."""
+    def topics(self) -> list[tuple[Topic, str, list[tuple[bool, Cell | None]]]]:
+        """Rows of the side-by-side table: each core topic, one (asked, answers) per
+        responder, so "not asked" (the child's form has no safety question) never reads
+        as "skipped"."""
         rows = []
         for topic in Topic:
             cells, title = [], None
@@ -155,7 +162,7 @@ class Summary:
                 asked = next((q for q in _form_of(person).questions if q.topic == topic), None)
                 title = title or (asked.short_title if asked else None)
                 cell = _cell(person, lambda q: q.topic == topic)
-                cells.append(cell[0] if cell else None)
+                cells.append((asked is not None, cell[0] if cell else None))
             if title:  # a topic somebody was asked about, even if they skipped it
                 rows.append((topic, title, cells))
         return rows

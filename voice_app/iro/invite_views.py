@@ -12,7 +12,7 @@ from voice_app import invitations, links
 from voice_app.auth import iro_required
 from voice_app.iro import bp, consultation, service
 from voice_app.iro.forms import ConfirmForm, InviteForm
-from voice_app.models import CHILD_KEY, Channel
+from voice_app.models import CHILD_KEY
 
 
 def _invitable(review):
@@ -24,14 +24,16 @@ def _invitable(review):
 @iro_required
 def invite(review_id: int):
     review = service.review_for_iro(current_user, review_id) or abort(404)
+    if review.held_on:  # views sent now would miss the meeting
+        return redirect(url_for("iro.review", review_id=review.id))
     people = _invitable(review)
     form = InviteForm()
     form.people.choices = [SelectChoice(value=p.key, label=p.name) for p in people]
     if form.validate_on_submit():
         chosen = [p for p in people if p.key in form.people.data]
-        invitations.invite(review, [p.member for p in chosen], invited_by_id=current_user.id)
+        queued = invitations.invite(review, [p.member for p in chosen], invited_by_id=current_user.id)
         service.audit(current_user, "invited_people", review.child_id, review.id)
-        invitations.deliver_quietly()
+        invitations.deliver_quietly(queued)
         return redirect(url_for("iro.review", review_id=review.id, _anchor="invitations"))
     errors = {}
     if form.errors.get("people"):
@@ -50,10 +52,10 @@ def letter(review_id: int, key: str):
     review = service.review_for_iro(current_user, review_id) or abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if review.held_on:
+        return redirect(url_for("iro.review", review_id=review.id))
     person = next((p for p in _invitable(review) if p.key == key), None) or abort(404)
-    invitation, _created = invitations.get_or_create_invitation(review, person.member, current_user.id)
-    if invitation.channel != Channel.LETTER:
-        invitation.channel = Channel.LETTER
+    invitations.get_or_create_invitation(review, person.member, current_user.id)
     token = links.issue_link(review.child, person.member.id if person.member else None,
                              review.id if person.member else None)
     url = links.public_url(token)
@@ -68,6 +70,7 @@ def letter(review_id: int, key: str):
 @bp.get("/outbox")
 @iro_required
 def outbox():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
     messages = service.outbox_for(current_user, page)
+    service.audit(current_user, "viewed_outbox", None)
     return render_template("iro/outbox.html", messages=messages, page=page)

@@ -87,7 +87,7 @@ def review_for_iro(iro: StaffUser, review_id: int) -> Review | None:
     ).first()
 
 
-def audit(iro: StaffUser, action: str, child_id: int, review_id: int | None = None) -> None:
+def audit(iro: StaffUser, action: str, child_id: int | None, review_id: int | None = None) -> None:
     db.session.add(
         AuditEvent(
             actor_kind="staff",
@@ -127,7 +127,11 @@ def overview() -> list[OverviewRow]:
             select(Child.iro_id, func.count(func.distinct(Review.id)))
             .join(Review, Review.child_id == Child.id)
             .join(Submission, Submission.review_id == Review.id)
-            .where(Review.held_on.is_(None), Submission.status == SubmissionStatus.SENT)
+            .where(
+                Review.held_on.is_(None),
+                Submission.status == SubmissionStatus.SENT,
+                Submission.circle_member_id.is_(None),  # the child's own views only
+            )
             .group_by(Child.iro_id)
         ).all()
     )

@@ -38,6 +38,7 @@ class MessageStatus(enum.StrEnum):
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # the person was removed or their address changed before it went
 
 
 class Invitation(Timestamped, Base):
@@ -58,7 +59,10 @@ class Invitation(Timestamped, Base):
 
 class Message(Timestamped, Base):
     __tablename__ = "message"
-    __table_args__ = (UniqueConstraint("invitation_id", "kind", name="uq_message_invitation_kind"),)
+    # One message of each kind to each address: a corrected address gets its own.
+    __table_args__ = (
+        UniqueConstraint("invitation_id", "kind", "recipient", name="uq_message_invitation_kind_recipient"),
+    )
 
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"))
     kind: Mapped[str] = mapped_column(String(20))

@@ -19,7 +19,7 @@ from voice_app.models import (
     SubmissionStatus,
     utcnow,
 )
-from voice_app.questions import Form, paper_for_role
+from voice_app.questions import Form, get_form, paper_for_role
 
 
 @dataclass
@@ -42,7 +42,12 @@ def respondent_for(link: AccessLink) -> Respondent:
     review = db.session.get(Review, link.review_id) if link.review_id else None
     if member is None or review is None or review.child_id != member.child_id:
         abort(404)
-    return Respondent(link, member, member.child, review, paper_for_role(member.role))
+    respondent = Respondent(link, member, member.child, review, paper_for_role(member.role))
+    started = their_submission(respondent)
+    if started is not None:
+        # A paper once started keeps its form, even if the IRO later changes their role.
+        respondent.paper = get_form(started.form_key)
+    return respondent
 
 
 def their_submission(respondent: Respondent) -> Submission | None:

@@ -22,8 +22,22 @@ JOURNEY = Journey(
 )
 
 
+class ReviewHeld(Exception):
+    pass
+
+
 def _respondent():
-    return service.respondent_for(current_link())
+    respondent = service.respondent_for(current_link())
+    if respondent.review.held_on is not None:
+        raise ReviewHeld(respondent)
+    return respondent
+
+
+@bp.errorhandler(ReviewHeld)
+def review_held(error):
+    """Views sent after the meeting would promise what cannot happen: say so instead."""
+    respondent = error.args[0]
+    return render_template("respond/held.html", r=respondent), 410
 
 
 @bp.get("")

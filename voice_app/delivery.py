@@ -1,0 +1,119 @@
+"""Sending queued messages through the configured sender, retrying failures, and cancelling
+what must no longer go. A message is claimed before it is sent, so two overlapping runs
+never both send it; a failure is recorded on the message and never raised at a page."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+
+from voice_app import links
+from voice_app.extensions import db
+from voice_app.models import Invitation, Message, MessageStatus, utcnow
+from voice_app.senders import current_sender
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+CLAIMED = "sending"
+STALE_CLAIM = timedelta(hours=1)
+LINK_REMOVED = "[link removed]"
+
+
+def _ready(now: datetime):
+    """Messages waiting to go: queued, failed and due a retry, or claimed by a run that
+    died part-way (after an hour, somebody else may take them)."""
+    return or_(
+        Message.status == MessageStatus.QUEUED,
+        (Message.status == MessageStatus.FAILED) & (Message.next_attempt_at <= now),
+        (Message.status == CLAIMED) & (Message.next_attempt_at <= now - STALE_CLAIM),
+    )
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    """Take the message for this run; when two runs overlap only one gets it."""
+    result = db.session.execute(
+        update(Message)
+        .where(Message.id == message_id, _ready(now), Message.attempts < MAX_ATTEMPTS)
+        .values(status=CLAIMED, next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _forget_link(message: Message, revoke: bool) -> None:
+    """Keep no working link in the database: remove it from the stored copy and, for a
+    message that never reached anyone, stop the link itself."""
+    if not message.link:
+        return
+    if revoke:
+        links.revoke_token(message.link.rsplit("/c/", 1)[-1])
+    message.body = message.body.replace(message.link, LINK_REMOVED)
+    message.link = None
+
+
+def _still_wanted(message: Message) -> bool:
+    """A message to someone since removed, or to an address since changed, must not go."""
+    invitation = message.invitation
+    person = invitation.circle_member or invitation.child
+    if invitation.circle_member is not None and invitation.circle_member.removed_at is not None:
+        return False
+    return message.recipient in (person.email, person.mobile)
+
+
+def deliver_due(now: datetime | None = None, only_ids: list[int] | None = None) -> dict[str, int]:
+    """Send every message that is due (or just `only_ids`)."""
+    now = now or utcnow()
+    sender = current_sender()
+    query = select(Message.id).where(_ready(now), Message.attempts < MAX_ATTEMPTS).order_by(Message.id)
+    if only_ids is not None:
+        query = query.where(Message.id.in_(only_ids))
+    counts = {"sent": 0, "failed": 0}
+    for message_id in db.session.scalars(query).all():
+        if not _claim(message_id, now):
+            continue
+        message = db.session.get(Message, message_id)
+        if not _still_wanted(message):
+            message.status = MessageStatus.CANCELLED
+            _forget_link(message, revoke=True)
+            db.session.commit()
+            continue
+        message.attempts += 1
+        try:
+            message.provider_reference = sender.send(message)
+        except Exception as error:  # SendFailed, or a sender broken in a way nobody foresaw
+            message.status = MessageStatus.FAILED
+            message.last_error = str(error)[:500]
+            message.next_attempt_at = now + timedelta(minutes=15 * 2 ** (message.attempts - 1))
+            if message.attempts >= MAX_ATTEMPTS and not sender.keeps_links:
+                _forget_link(message, revoke=True)  # it will never go: its link must not linger
+            counts["failed"] += 1
+            log.warning("message %s not sent (attempt %s): %s", message.id, message.attempts, error)
+        else:
+            message.status = MessageStatus.SENT
+            message.sent_at = utcnow()
+            if not sender.keeps_links:
+                _forget_link(message, revoke=False)
+            counts["sent"] += 1
+        db.session.commit()
+    return counts
+
+
+def cancel_unsent(invitation_ids: list[int]) -> None:
+    """Cancel these invitations' messages that have not gone, and stop their links."""
+    if not invitation_ids:
+        return
+    unsent = db.session.scalars(
+        select(Message)
+        .join(Invitation, Invitation.id == Message.invitation_id)
+        .where(
+            Message.invitation_id.in_(invitation_ids),
+            Message.status.in_([MessageStatus.QUEUED, MessageStatus.FAILED, CLAIMED]),
+        )
+    ).all()
+    for message in unsent:
+        message.status = MessageStatus.CANCELLED
+        _forget_link(message, revoke=True)
