@@ -3,6 +3,7 @@ letter, and reads everyone's views side by side. axe on every page."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
