@@ -59,12 +59,6 @@ class Question:
     def hint_for(self, name: str) -> str | None:
         return str(self.hint) % {"name": name} if self.hint else None
 
-    def option_label(self, value: str | None) -> str | None:
-        for option in self.options:
-            if option.value == value:
-                return option.label
-        return None
-
     def option(self, value: str | None) -> Option | None:
         return next((option for option in self.options if option.value == value), None)
 
@@ -99,13 +93,3 @@ class Form:
     @property
     def request_questions(self) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.is_request)
-
-    @property
-    def concern_questions(self) -> tuple[Question, ...]:
-        return tuple(q for q in self.questions if q.is_concern)
-
-    @property
-    def own_words_questions(self) -> tuple[Question, ...]:
-        return tuple(
-            q for q in self.questions if q.topic is None and not q.is_request and not q.is_concern
-        )

@@ -31,6 +31,7 @@ class Respondent:
     child: Child
     review: Review
     paper: Form
+    submission: Submission | None = None  # their paper for this review, once started
 
 
 def respondent_for(link: AccessLink) -> Respondent:
@@ -43,14 +44,14 @@ def respondent_for(link: AccessLink) -> Respondent:
     if member is None or review is None or review.child_id != member.child_id:
         abort(404)
     respondent = Respondent(link, member, member.child, review, paper_for_role(member.role))
-    started = their_submission(respondent)
-    if started is not None:
+    respondent.submission = _find_submission(respondent)
+    if respondent.submission is not None:
         # A paper once started keeps its form, even if the IRO later changes their role.
-        respondent.paper = get_form(started.form_key)
+        respondent.paper = get_form(respondent.submission.form_key)
     return respondent
 
 
-def their_submission(respondent: Respondent) -> Submission | None:
+def _find_submission(respondent: Respondent) -> Submission | None:
     return db.session.scalars(
         select(Submission)
         .where(
@@ -64,7 +65,7 @@ def their_submission(respondent: Respondent) -> Submission | None:
 
 
 def draft_or_new(respondent: Respondent) -> Submission:
-    submission = their_submission(respondent)
+    submission = respondent.submission
     if submission is None:
         submission = Submission(
             child_id=respondent.child.id,
@@ -77,6 +78,7 @@ def draft_or_new(respondent: Respondent) -> Submission:
         )
         db.session.add(submission)
         db.session.flush()
+        respondent.submission = submission
     return submission
 
 

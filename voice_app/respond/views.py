@@ -44,7 +44,7 @@ def review_held(error):
 @respondent_link_required
 def start():
     respondent = _respondent()
-    submission = service.their_submission(respondent)
+    submission = respondent.submission
     return render_template("respond/start.html", r=respondent, submission=submission)
 
 
@@ -85,7 +85,7 @@ def _check_page(respondent, submission, errors=None):
 @respondent_link_required
 def send():
     respondent = _respondent()
-    submission = service.their_submission(respondent)
+    submission = respondent.submission
     if submission is not None and submission.status == SubmissionStatus.DRAFT:
         if not has_answers(submission):
             return _check_page(respondent, submission, errors={
@@ -99,7 +99,7 @@ def send():
 @respondent_link_required
 def sent():
     respondent = _respondent()
-    submission = service.their_submission(respondent)
+    submission = respondent.submission
     if submission is None or submission.status != SubmissionStatus.SENT:
         return redirect(url_for("respond.start"))
     service.audit_own_view(respondent, submission, "respondent_viewed_own_answers")
