@@ -69,34 +69,66 @@ def seed():
     children = []
     for number in range(200):
         child = Child(
-            first_name=f"Child{number}", last_name="Bench", date_of_birth=date(2016, 1, 1),
-            looked_after_since=today - timedelta(days=300), iro_id=iro.id,
+            first_name=f"Child{number}",
+            last_name="Bench",
+            date_of_birth=date(2016, 1, 1),
+            looked_after_since=today - timedelta(days=300),
+            iro_id=iro.id,
         )
         db.session.add(child)
         children.append(child)
     db.session.flush()
-    reviews = [Review(child_id=c.id, number=1, due_on=today + timedelta(days=20 + i % 60),
-                      scheduled_for=today + timedelta(days=20 + i % 60)) for i, c in enumerate(children)]
+    reviews = [
+        Review(
+            child_id=c.id,
+            number=1,
+            due_on=today + timedelta(days=20 + i % 60),
+            scheduled_for=today + timedelta(days=20 + i % 60),
+        )
+        for i, c in enumerate(children)
+    ]
     db.session.add_all(reviews)
     db.session.flush()
     for _ in range(50):
-        db.session.add(Submission(
-            child_id=children[0].id, review_id=reviews[0].id, form_key="child-8-12", form_version=1,
-            status="sent", sent_at=utcnow(),
-            answers=[Answer(question_key=k, choice=c, text=t) for k, (c, t) in ANSWERS.items()],
-        ))
+        db.session.add(
+            Submission(
+                child_id=children[0].id,
+                review_id=reviews[0].id,
+                form_key="child-8-12",
+                form_version=1,
+                status="sent",
+                sent_at=utcnow(),
+                answers=[Answer(question_key=k, choice=c, text=t) for k, (c, t) in ANSWERS.items()],
+            )
+        )
     for number in range(10):  # a circle of ten, each with a sent paper
-        member = CircleMember(child_id=children[0].id, name=f"Person {number}", relationship_key="foster_carer",
-                              email=f"p{number}@example.org")
+        member = CircleMember(
+            child_id=children[0].id,
+            name=f"Person {number}",
+            relationship_key="foster_carer",
+            email=f"p{number}@example.org",
+        )
         db.session.add(member)
         db.session.flush()
-        db.session.add(Submission(
-            child_id=children[0].id, circle_member_id=member.id, review_id=reviews[0].id, form_key="carer",
-            form_version=1, status="sent", sent_at=utcnow(),
-            answers=[Answer(question_key=k, choice=c, text=t) for k, (c, t) in ANSWERS.items()],
-        ))
-    db.session.add(AccessLink(token_hash=hash_token("bench-token"), child_id=children[1].id,
-                              expires_at=utcnow() + timedelta(days=1)))
+        db.session.add(
+            Submission(
+                child_id=children[0].id,
+                circle_member_id=member.id,
+                review_id=reviews[0].id,
+                form_key="carer",
+                form_version=1,
+                status="sent",
+                sent_at=utcnow(),
+                answers=[Answer(question_key=k, choice=c, text=t) for k, (c, t) in ANSWERS.items()],
+            )
+        )
+    db.session.add(
+        AccessLink(
+            token_hash=hash_token("bench-token"),
+            child_id=children[1].id,
+            expires_at=utcnow() + timedelta(days=1),
+        )
+    )
     db.session.commit()
     return reviews[0].id
 
@@ -122,8 +154,13 @@ def time_page(client, path, engine):
 
 def main():
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False,
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3"})
+        app = create_app(
+            {
+                "TESTING": True,
+                "WTF_CSRF_ENABLED": False,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
+            }
+        )
         with app.app_context():
             db.create_all()
             review_id = seed()
@@ -145,8 +182,10 @@ def main():
         # No app context is held here: each request gets its own, as in production.
         for name, (client, path) in pages.items():
             r = time_page(client, path, engine)
-            print(f"{name:32} {r['median_ms']:10.2f} {r['p95_ms']:8.2f} {r['queries']:8d} "
-                  f"{r['html_kb']:8.1f} {r['html_gzip_kb']:8.1f}")
+            print(
+                f"{name:32} {r['median_ms']:10.2f} {r['p95_ms']:8.2f} {r['queries']:8d} "
+                f"{r['html_kb']:8.1f} {r['html_gzip_kb']:8.1f}"
+            )
     print("\nassets (what a phone downloads once):")
     for name in ("voice.css", "govuk-frontend.min.js", "voice.mjs"):
         data = (ROOT / "static" / "build" / name).read_bytes()

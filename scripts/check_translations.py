@@ -23,9 +23,24 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         fresh = Path(folder) / "messages.pot"
         subprocess.run(
-            [str(Path(sys.executable).parent / "pybabel"), "extract", "-F", "babel.cfg", "-k", "_l",
-             "-k", "lazy_gettext", "-o", str(fresh), "--no-location", "--omit-header", "."],
-            cwd=ROOT, check=True, capture_output=True,
+            [
+                str(Path(sys.executable).parent / "pybabel"),
+                "extract",
+                "-F",
+                "babel.cfg",
+                "-k",
+                "_l",
+                "-k",
+                "lazy_gettext",
+                "-o",
+                str(fresh),
+                "--no-location",
+                "--omit-header",
+                ".",
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
         )
         wanted = message_ids(fresh)
     have = message_ids(CATALOG) if CATALOG.exists() else set()

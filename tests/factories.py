@@ -34,7 +34,9 @@ def make_staff(role: str = StaffRole.IRO, name: str = "Ira Reed", email: str | N
     return user
 
 
-def make_child(iro: StaffUser, first_name: str = "Sam", looked_after_since: date | None = None, age: int = 10) -> Child:
+def make_child(
+    iro: StaffUser, first_name: str = "Sam", looked_after_since: date | None = None, age: int = 10
+) -> Child:
     today = date.today()
     child = Child(
         first_name=first_name,
@@ -48,8 +50,13 @@ def make_child(iro: StaffUser, first_name: str = "Sam", looked_after_since: date
     return child
 
 
-def make_review(child: Child, number: int = 1, scheduled_for: date | None = None, held_on: date | None = None,
-                due_on: date | None = None) -> Review:
+def make_review(
+    child: Child,
+    number: int = 1,
+    scheduled_for: date | None = None,
+    held_on: date | None = None,
+    due_on: date | None = None,
+) -> Review:
     review = Review(
         child_id=child.id,
         number=number,
@@ -76,7 +83,9 @@ def make_link(child: Child, expires_in_days: int = 30, revoked: bool = False) ->
     return token
 
 
-def make_sent_submission(child: Child, review: Review, answers: dict[str, tuple[str | None, str | None]]) -> Submission:
+def make_sent_submission(
+    child: Child, review: Review, answers: dict[str, tuple[str | None, str | None]]
+) -> Submission:
     submission = Submission(
         child_id=child.id,
         review_id=review.id,
@@ -91,23 +100,43 @@ def make_sent_submission(child: Child, review: Review, answers: dict[str, tuple[
     return submission
 
 
-__all__ = ["PASSWORD", "links", "make_child", "make_link", "make_review", "make_sent_submission", "make_staff"]
+__all__ = [
+    "PASSWORD",
+    "links",
+    "make_child",
+    "make_link",
+    "make_review",
+    "make_sent_submission",
+    "make_staff",
+]
 
 
-def make_member(child: Child, name: str = "Karen Taylor", relationship: str = "mother",
-                email: str | None = None, mobile: str | None = None) -> CircleMember:
-    member = CircleMember(child_id=child.id, name=name, relationship_key=relationship, email=email, mobile=mobile)
+def make_member(
+    child: Child,
+    name: str = "Karen Taylor",
+    relationship: str = "mother",
+    email: str | None = None,
+    mobile: str | None = None,
+) -> CircleMember:
+    member = CircleMember(
+        child_id=child.id, name=name, relationship_key=relationship, email=email, mobile=mobile
+    )
     db.session.add(member)
     db.session.commit()
     return member
 
 
-def make_member_link(member: CircleMember, review: Review, expires_in_days: int = 30, revoked: bool = False) -> str:
+def make_member_link(
+    member: CircleMember, review: Review, expires_in_days: int = 30, revoked: bool = False
+) -> str:
     token = new_token()
     db.session.add(
         AccessLink(
-            token_hash=hash_token(token), child_id=member.child_id, circle_member_id=member.id,
-            review_id=review.id, expires_at=utcnow() + timedelta(days=expires_in_days),
+            token_hash=hash_token(token),
+            child_id=member.child_id,
+            circle_member_id=member.id,
+            review_id=review.id,
+            expires_at=utcnow() + timedelta(days=expires_in_days),
             revoked_at=utcnow() if revoked else None,
         )
     )
@@ -117,8 +146,13 @@ def make_member_link(member: CircleMember, review: Review, expires_in_days: int 
 
 def make_member_submission(member: CircleMember, review: Review, answers: dict) -> Submission:
     submission = Submission(
-        child_id=member.child_id, circle_member_id=member.id, review_id=review.id, form_key=member.role,
-        form_version=1, status=SubmissionStatus.SENT, sent_at=utcnow(),
+        child_id=member.child_id,
+        circle_member_id=member.id,
+        review_id=review.id,
+        form_key=member.role,
+        form_version=1,
+        status=SubmissionStatus.SENT,
+        sent_at=utcnow(),
         answers=[Answer(question_key=k, choice=c, text=t) for k, (c, t) in answers.items()],
     )
     db.session.add(submission)

@@ -13,8 +13,12 @@ voice_cli = AppGroup("voice", help="My Voice commands.")
 
 @voice_cli.command("demo")
 @click.option("--json", "as_json", is_flag=True, help="Print sign-in details and links as JSON.")
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help="Where the app is served.")
-@click.option("--allow-production", is_flag=True, help="Load demo accounts even in production (never on real data).")
+@click.option(
+    "--base-url", default="http://127.0.0.1:5000", show_default=True, help="Where the app is served."
+)
+@click.option(
+    "--allow-production", is_flag=True, help="Load demo accounts even in production (never on real data)."
+)
 def demo(as_json: bool, base_url: str, allow_production: bool) -> None:
     """Load the demo data (safe to run again) and print how to sign in."""
     from voice_app.demo import load_demo

@@ -84,7 +84,7 @@ def deliver_due(now: datetime | None = None, only_ids: list[int] | None = None) 
         message.attempts += 1
         try:
             message.provider_reference = sender.send(message)
-        except Exception as error:  # SendFailed, or a sender broken in a way nobody foresaw
+        except Exception as error:  # noqa: BLE001 -- SendFailed, or a sender broken in a way nobody foresaw
             message.status = MessageStatus.FAILED
             message.last_error = str(error)[:500]
             message.next_attempt_at = now + timedelta(minutes=15 * 2 ** (message.attempts - 1))

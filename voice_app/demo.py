@@ -116,7 +116,9 @@ def _child(spec: DemoChild, iro: StaffUser, today: date) -> Child:
     for number in range(1, spec.held_reviews + 1):
         _, due_on = schedule.next_review_due(child.looked_after_since, held)
         held_on = schedule.working_day_on_or_before(min(due_on, today - timedelta(days=1)))
-        db.session.add(Review(child_id=child.id, number=number, due_on=due_on, scheduled_for=held_on, held_on=held_on))
+        db.session.add(
+            Review(child_id=child.id, number=number, due_on=due_on, scheduled_for=held_on, held_on=held_on)
+        )
         held.append(held_on)
     if spec.booked_in_days is not None:
         number, due_on = schedule.next_review_due(child.looked_after_since, held)
@@ -138,7 +140,9 @@ def _sent_views(child: Child, review: Review) -> None:
         form_version=1,
         status=SubmissionStatus.SENT,
         sent_at=sent_at,
-        answers=[Answer(question_key=key, choice=choice, text=text) for key, (choice, text) in LEO_ANSWERS.items()],
+        answers=[
+            Answer(question_key=key, choice=choice, text=text) for key, (choice, text) in LEO_ANSWERS.items()
+        ],
     )
     db.session.add(submission)
 
@@ -207,18 +211,30 @@ def _invite_and_answer(child: Child, members: list[CircleMember]) -> list[dict]:
         if member.name not in sends:
             continue
         exists = db.session.scalars(
-            select(Submission).where(Submission.circle_member_id == member.id, Submission.review_id == review.id)
+            select(Submission).where(
+                Submission.circle_member_id == member.id, Submission.review_id == review.id
+            )
         ).first()
         if exists is None:
-            db.session.add(Submission(
-                child_id=child.id, circle_member_id=member.id, review_id=review.id,
-                form_key=member.role, form_version=1, status=SubmissionStatus.SENT,
-                sent_at=utcnow() - timedelta(days=1),
-                answers=[Answer(question_key=k, choice=c, text=t) for k, (c, t) in CARER_ANSWERS.items()],
-            ))
+            db.session.add(
+                Submission(
+                    child_id=child.id,
+                    circle_member_id=member.id,
+                    review_id=review.id,
+                    form_key=member.role,
+                    form_version=1,
+                    status=SubmissionStatus.SENT,
+                    sent_at=utcnow() - timedelta(days=1),
+                    answers=[Answer(question_key=k, choice=c, text=t) for k, (c, t) in CARER_ANSWERS.items()],
+                )
+            )
     return [
-        {"name": m.name, "relationship": m.relationship_label, "role": str(m.role),
-         "link_path": f"/c/{_member_link(m, review)}"}
+        {
+            "name": m.name,
+            "relationship": m.relationship_label,
+            "role": str(m.role),
+            "link_path": f"/c/{_member_link(m, review)}",
+        }
         for m in members
     ]
 
@@ -227,8 +243,12 @@ def _member_link(member: CircleMember, review: Review) -> str:
     token = _demo_hmac(f"demo-member-link:{member.id}:{review.id}")
     link = db.session.scalars(select(AccessLink).where(AccessLink.token_hash == hash_token(token))).first()
     if link is None:
-        link = AccessLink(token_hash=hash_token(token), child_id=member.child_id,
-                          circle_member_id=member.id, review_id=review.id)
+        link = AccessLink(
+            token_hash=hash_token(token),
+            child_id=member.child_id,
+            circle_member_id=member.id,
+            review_id=review.id,
+        )
         db.session.add(link)
     link.revoked_at = None
     link.expires_at = utcnow() + timedelta(days=365)

@@ -35,7 +35,6 @@ from voice_app.models import (
 log = logging.getLogger(__name__)
 
 
-
 def channel_for(person: Child | CircleMember) -> Channel:
     """Email if we have it, else a text message, else a printed letter."""
     if person.email:
@@ -59,7 +58,12 @@ def message_text(kind: str, channel: str, link: str) -> str:
     if channel == Channel.SMS:
         return f"{text} {link}"
     return "\n\n".join(
-        [text, _("Open your personal link to answer:"), link, _("This link is just for you. Please do not share it.")]
+        [
+            text,
+            _("Open your personal link to answer:"),
+            link,
+            _("This link is just for you. Please do not share it."),
+        ]
     )
 
 
@@ -133,8 +137,12 @@ def queue_message(invitation: Invitation, kind: MessageKind) -> Message | None:
             )
             url = links.public_url(token)
             message = Message(
-                invitation_id=invitation.id, kind=kind, channel=channel, recipient=recipient,
-                body=message_text(kind, channel, url), link=url,
+                invitation_id=invitation.id,
+                kind=kind,
+                channel=channel,
+                recipient=recipient,
+                body=message_text(kind, channel, url),
+                link=url,
             )
             db.session.add(message)
     except IntegrityError:
@@ -142,7 +150,9 @@ def queue_message(invitation: Invitation, kind: MessageKind) -> Message | None:
     return message
 
 
-def invite(review: Review, members: list[CircleMember | None], invited_by_id: int | None = None) -> list[Message]:
+def invite(
+    review: Review, members: list[CircleMember | None], invited_by_id: int | None = None
+) -> list[Message]:
     """Invite these people (None is the child) and queue their messages. Returns the
     messages queued, so the page can try to send just those at once."""
     queued = []
@@ -214,7 +224,8 @@ def _open_consultations(today: date) -> list[Review]:
     horizon = today + timedelta(days=opens_days * 2 + 14)  # past any run of bank holidays
     pending = db.session.scalars(select(Review).where(Review.held_on.is_(None))).all()
     return [
-        review for review in pending
+        review
+        for review in pending
         if today <= review.date_or_due <= horizon
         and today >= schedule.working_days_before(review.date_or_due, opens_days)
     ]
@@ -232,7 +243,10 @@ def send_due(today: date | None = None) -> SendDueReport:
         ).all()
         answered = _answered(review.id)
         for person, member in [(child, None), *[(m, m) for m in members]]:
-            if not (person.email or person.mobile) or respondent_key(member.id if member else None) in answered:
+            if (
+                not (person.email or person.mobile)
+                or respondent_key(member.id if member else None) in answered
+            ):
                 continue
             invitation, _created = get_or_create_invitation(review, member)
             if queue_message(invitation, MessageKind.INVITATION) is not None:
@@ -254,11 +268,13 @@ def _remind(review: Review, answered: set[str], today: date) -> int:
         if invitation.respondent_key in answered:
             continue
         invited_on = db.session.scalar(
-            select(Message.sent_at).where(
+            select(Message.sent_at)
+            .where(
                 Message.invitation_id == invitation.id,
                 Message.kind == MessageKind.INVITATION,
                 Message.status == MessageStatus.SENT,
-            ).order_by(Message.sent_at)
+            )
+            .order_by(Message.sent_at)
         )
         if invited_on is None or invited_on.date() > settle_by:
             continue

@@ -45,13 +45,17 @@ class NotifySender:
         try:
             if message.channel == Channel.EMAIL:
                 response = self.client.send_email_notification(
-                    email_address=message.recipient, template_id=template_id,
-                    personalisation=personalisation, reference=f"message-{message.id}",
+                    email_address=message.recipient,
+                    template_id=template_id,
+                    personalisation=personalisation,
+                    reference=f"message-{message.id}",
                 )
             else:
                 response = self.client.send_sms_notification(
-                    phone_number=message.recipient, template_id=template_id,
-                    personalisation=personalisation, reference=f"message-{message.id}",
+                    phone_number=message.recipient,
+                    template_id=template_id,
+                    personalisation=personalisation,
+                    reference=f"message-{message.id}",
                 )
         except Exception as error:  # any failure of the service or the network: try later
             raise SendFailed(f"{type(error).__name__}: {error}"[:500]) from error

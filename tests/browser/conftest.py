@@ -32,7 +32,11 @@ def live_server(app):
     """The app served over HTTP on a free port, on the same database as the tests,
     with CSRF protection on as in production."""
     live_app = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "WTF_CSRF_ENABLED": True}
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "WTF_CSRF_ENABLED": True,
+        }
     )
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -50,7 +54,9 @@ def browser():
 
 
 def new_page(browser, viewport=PHONE, javascript=True):
-    context = browser.new_context(viewport=viewport, java_script_enabled=javascript, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport=viewport, java_script_enabled=javascript, is_mobile=True, has_touch=True
+    )
     context.set_default_timeout(10_000)
     return context.new_page()
 
@@ -60,7 +66,9 @@ _axe = Axe()
 
 def assert_accessible(page) -> None:
     """axe with the WCAG 2.2 A and AA rules: no violations allowed."""
-    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
+    results = _axe.run(
+        page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    )
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 

@@ -60,7 +60,9 @@ def test_child_answers_comes_back_changes_and_sends_then_iro_reads_it(live_serve
     page = new_page(browser, viewport=PHONE)
     page.goto(f"{live_server}/c/{family['token']}")
     page.get_by_role("button", name="Carry on").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("How are things with friends and things you like doing?")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "How are things with friends and things you like doing?"
+    )
 
     for _ in range(8):  # skip the rest
         page.get_by_role("link", name="Skip this question").click()
@@ -91,7 +93,9 @@ def test_child_answers_comes_back_changes_and_sends_then_iro_reads_it(live_serve
     assert "Sent" in laptop.locator("tbody").inner_text()
     check_page(laptop)
     laptop.locator("tbody").get_by_role("link").nth(1).click()
-    expect(laptop.get_by_role("heading", level=1)).to_have_text(re.compile("^" + "Consultation summary for Sam"))
+    expect(laptop.get_by_role("heading", level=1)).to_have_text(
+        re.compile("^" + "Consultation summary for Sam")
+    )
     summary = laptop.locator("main").inner_text()
     assert "Yes, for part of it" in summary
     assert "My carers are kind" in summary and "I like drama club" in summary

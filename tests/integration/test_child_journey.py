@@ -83,7 +83,10 @@ def test_one_question_a_page_with_faces_words_and_tell_me_more(client):
     faces = page.soup.select(".govuk-radios__label svg.voice-face")
     assert len(faces) == 5 and all(face["aria-hidden"] == "true" for face in faces)
     assert page.soup.find("textarea").get_text() == ""
-    assert page.soup.find("label", attrs={"for": "text"}).get_text(strip=True) == "Tell me more (you do not have to)"
+    assert (
+        page.soup.find("label", attrs={"for": "text"}).get_text(strip=True)
+        == "Tell me more (you do not have to)"
+    )
     assert page.soup.find("a", string="Skip this question")["href"] == "/my-voice/questions/family_time"
     assert "Question 1 of 12" in page.soup.get_text()
 
@@ -170,7 +173,12 @@ def test_check_answers_lets_the_child_change_any_answer(client):
 def test_sending_attaches_to_the_next_review_and_says_what_happens_next(client):
     iro = make_staff(name="Alex Morgan")
     child = make_child(iro)
-    make_review(child, number=1, scheduled_for=date.today() - timedelta(days=90), held_on=date.today() - timedelta(days=90))
+    make_review(
+        child,
+        number=1,
+        scheduled_for=date.today() - timedelta(days=90),
+        held_on=date.today() - timedelta(days=90),
+    )
     upcoming = make_review(child, number=2, scheduled_for=date.today() + timedelta(days=10))
     open_link(client, make_link(child))
     client.post("/my-voice/start-again")

@@ -16,14 +16,25 @@ def test_iro_adds_a_parent_with_contact_details_and_language(client):
     sign_in(client, iro)
     page = client.get(f"/staff/children/{child.id}/circle/new")
     assert page.soup.h1.get_text(strip=True) == "Add someone to Sam's circle"
-    response = client.post(f"/staff/children/{child.id}/circle/new", data={
-        "name": "Karen Taylor", "relationship_key": "mother", "email": " karen@example.org ",
-        "mobile": "+44 7700 900 123", "preferred_language": "pl",
-    })
+    response = client.post(
+        f"/staff/children/{child.id}/circle/new",
+        data={
+            "name": "Karen Taylor",
+            "relationship_key": "mother",
+            "email": " karen@example.org ",
+            "mobile": "+44 7700 900 123",
+            "preferred_language": "pl",
+        },
+    )
     assert response.headers["Location"] == f"/staff/children/{child.id}"
     member = db.session.scalars(select(CircleMember)).one()
     assert (member.name, member.role, member.email, member.mobile, member.preferred_language) == (
-        "Karen Taylor", "parent", "karen@example.org", "07700900123", "pl")
+        "Karen Taylor",
+        "parent",
+        "karen@example.org",
+        "07700900123",
+        "pl",
+    )
     row = client.get(f"/staff/children/{child.id}").soup.find("th", string="Karen Taylor").parent
     assert "Mother" in row.get_text() and "Polski" in row.get_text()
 
@@ -32,9 +43,15 @@ def test_bad_details_get_clear_messages_and_keep_what_was_typed(client):
     iro = make_staff()
     child = make_child(iro)
     sign_in(client, iro)
-    page = client.post(f"/staff/children/{child.id}/circle/new", data={
-        "name": "", "email": "not-an-email", "mobile": "12345", "preferred_language": "en",
-    })
+    page = client.post(
+        f"/staff/children/{child.id}/circle/new",
+        data={
+            "name": "",
+            "email": "not-an-email",
+            "mobile": "12345",
+            "preferred_language": "en",
+        },
+    )
     assert page.status_code == 400
     summary = page.soup.select_one(".govuk-error-summary")
     text = summary.get_text()
@@ -53,10 +70,16 @@ def test_iro_changes_someones_details(client):
     sign_in(client, iro)
     page = client.get(f"/staff/children/{child.id}/circle/{member.id}")
     assert page.soup.find("input", attrs={"name": "email"})["value"] == "old@example.org"
-    client.post(f"/staff/children/{child.id}/circle/{member.id}", data={
-        "name": "Karen Taylor", "relationship_key": "foster_carer", "email": "", "mobile": "07700900999",
-        "preferred_language": "en",
-    })
+    client.post(
+        f"/staff/children/{child.id}/circle/{member.id}",
+        data={
+            "name": "Karen Taylor",
+            "relationship_key": "foster_carer",
+            "email": "",
+            "mobile": "07700900999",
+            "preferred_language": "en",
+        },
+    )
     db.session.refresh(member)
     assert (member.role, member.email, member.mobile) == ("carer", None, "07700900999")
 
@@ -89,8 +112,11 @@ def test_another_iros_childs_circle_is_not_found(client):
     their_child = make_child(theirs)
     member = make_member(their_child)
     sign_in(client, mine)
-    for path in (f"/staff/children/{their_child.id}/circle/new", f"/staff/children/{their_child.id}/circle/{member.id}",
-                 f"/staff/children/{their_child.id}/circle/{member.id}/remove"):
+    for path in (
+        f"/staff/children/{their_child.id}/circle/new",
+        f"/staff/children/{their_child.id}/circle/{member.id}",
+        f"/staff/children/{their_child.id}/circle/{member.id}/remove",
+    ):
         assert client.get(path).status_code == 404
     my_child = make_child(mine)
     assert client.get(f"/staff/children/{my_child.id}/circle/{member.id}").status_code == 404

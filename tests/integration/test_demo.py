@@ -9,7 +9,9 @@ from voice_app.models import Child, CircleMember, Invitation, Review, StaffUser,
 
 
 def counts():
-    return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (StaffUser, Child, Review, Submission))
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(m)) for m in (StaffUser, Child, Review, Submission)
+    )
 
 
 def test_demo_is_idempotent_and_hands_over_json(app, app_context, client):

@@ -1,7 +1,7 @@
 """What happens to invitations when people's details change, when they are removed, when
 a review is held, and when a message can never go."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -28,14 +28,23 @@ def family(app_context):
     iro = make_staff()
     child = make_child(iro, first_name="Sam")
     review = make_review(child, scheduled_for=date.today() + timedelta(days=20))
-    return {"iro": iro, "child": child, "review": review,
-            "mother": make_member(child, "Karen Taylor", "mother", email="karen@exmaple.org"),
-            "father": make_member(child, "Dave Brown", "father")}
+    return {
+        "iro": iro,
+        "child": child,
+        "review": review,
+        "mother": make_member(child, "Karen Taylor", "mother", email="karen@exmaple.org"),
+        "father": make_member(child, "Dave Brown", "father"),
+    }
 
 
 def member_form(member, **changes):
-    data = {"name": member.name, "relationship_key": member.relationship_key, "email": member.email or "",
-            "mobile": member.mobile or "", "preferred_language": "en"}
+    data = {
+        "name": member.name,
+        "relationship_key": member.relationship_key,
+        "email": member.email or "",
+        "mobile": member.mobile or "",
+        "preferred_language": "en",
+    }
     data.update(changes)
     return data
 
@@ -52,8 +61,10 @@ def test_correcting_an_email_stops_the_old_link_and_invites_the_new_address(clie
     [first] = all_messages()
     old_token = first.link.rsplit("/c/", 1)[1]
 
-    client.post(f"/staff/children/{family['child'].id}/circle/{mother.id}",
-                data=member_form(mother, email="karen@example.org"))
+    client.post(
+        f"/staff/children/{family['child'].id}/circle/{mother.id}",
+        data=member_form(mother, email="karen@example.org"),
+    )
     messages = all_messages()
     assert [m.recipient for m in messages] == ["karen@exmaple.org", "karen@example.org"]
     assert messages[1].status == "sent"
@@ -65,8 +76,10 @@ def test_someone_invited_by_letter_gets_an_email_once_they_have_one(client, fami
     sign_in(client, family["iro"])
     client.post(f"/staff/reviews/{review.id}/invite", data={"people": [f"member:{father.id}"]})
     assert all_messages() == []
-    client.post(f"/staff/children/{family['child'].id}/circle/{father.id}",
-                data=member_form(father, email="dave@example.org"))
+    client.post(
+        f"/staff/children/{family['child'].id}/circle/{father.id}",
+        data=member_form(father, email="dave@example.org"),
+    )
     assert [(m.recipient, m.kind) for m in all_messages()] == [("dave@example.org", "invitation")]
 
 
@@ -89,7 +102,7 @@ def test_a_removed_person_gets_nothing_more_not_even_a_retry(app, client, family
         app.extensions.pop("VOICE_SENDER")
     assert all_messages()[0].status == "failed"
     client.post(f"/staff/children/{family['child'].id}/circle/{mother.id}/remove")
-    with time_machine.travel(datetime.now(timezone.utc) + timedelta(hours=2)):
+    with time_machine.travel(datetime.now(UTC) + timedelta(hours=2)):
         deliver_due()
     [message] = all_messages()
     assert message.status == "cancelled"
@@ -102,7 +115,7 @@ def test_a_message_that_can_never_go_keeps_no_working_link(app, family):
     app.extensions["VOICE_SENDER"] = FailingSender()
     try:
         for hours in range(0, 48 * 4, 8):
-            with time_machine.travel(datetime.now(timezone.utc) + timedelta(hours=hours)):
+            with time_machine.travel(datetime.now(UTC) + timedelta(hours=hours)):
                 deliver_due()
     finally:
         app.extensions.pop("VOICE_SENDER")
@@ -116,7 +129,7 @@ def test_send_due_opens_the_first_review_of_a_child_new_to_care(app, app_context
     child = make_child(make_staff(), first_name="Jade", looked_after_since=date(2026, 11, 2))
     make_member(child, "Lisa", "mother", email="lisa@example.org")
     # The first review is due within 20 working days: by 30 November 2026.
-    with time_machine.travel(datetime(2026, 11, 9, 9, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 11, 9, 9, tzinfo=UTC), tick=False):
         result = app.test_cli_runner().invoke(args=["voice", "send-due"])
     assert "invited 1" in result.output
     review = db.session.scalars(select(Review)).one()
@@ -130,11 +143,11 @@ def test_people_who_already_answered_are_not_invited_and_nobody_gets_two_message
     db.session.commit()
     make_sent_submission(child, review, {"home": ("4", None)})
     # Three working days before the meeting: inside both the opening and reminder windows.
-    with time_machine.travel(datetime(2027, 1, 4, 9, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2027, 1, 4, 9, tzinfo=UTC), tick=False):
         output = app.test_cli_runner().invoke(args=["voice", "send-due"]).output
     assert "invited 1, reminded 0" in output  # Karen; Sam has already sent theirs
     assert [m.recipient for m in all_messages()] == ["karen@exmaple.org"]
-    with time_machine.travel(datetime(2027, 1, 6, 9, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2027, 1, 6, 9, tzinfo=UTC), tick=False):
         output = app.test_cli_runner().invoke(args=["voice", "send-due"]).output
     assert "reminded 1" in output  # two working days after her invitation
 
@@ -162,11 +175,19 @@ def test_after_the_review_is_held_links_take_no_views_and_nobody_can_be_invited(
     assert "review has taken place" in page.soup.h1.get_text()
     assert other_client.post("/your-views/questions/home", data={"choice": "3"}).status_code == 410
     sign_in(client, family["iro"])
-    assert client.post(f"/staff/reviews/{review.id}/invite",
-                       data={"people": [f"member:{mother.id}"]}).status_code == 302
+    assert (
+        client.post(
+            f"/staff/reviews/{review.id}/invite", data={"people": [f"member:{mother.id}"]}
+        ).status_code
+        == 302
+    )
     assert client.post(f"/staff/reviews/{review.id}/letters/member:{family['father'].id}").status_code == 302
-    assert all_messages() == [] and not db.session.scalars(select(AccessLink).where(
-        AccessLink.circle_member_id == family["father"].id)).all()
+    assert (
+        all_messages() == []
+        and not db.session.scalars(
+            select(AccessLink).where(AccessLink.circle_member_id == family["father"].id)
+        ).all()
+    )
 
 
 def test_someone_removed_after_being_invited_is_not_waited_for(client, family):

@@ -27,7 +27,9 @@ def family(app_context):
     db.session.commit()
     review = make_review(child, scheduled_for=date.today() + timedelta(days=20))
     return {
-        "iro": iro, "child": child, "review": review,
+        "iro": iro,
+        "child": child,
+        "review": review,
         "mother": make_member(child, "Karen Taylor", "mother", email="karen@example.org"),
         "carer": make_member(child, "Sue Jones", "foster_carer", mobile="07700900123"),
         "father": make_member(child, "Dave Brown", "father"),
@@ -46,8 +48,10 @@ def test_iro_invites_people_each_with_their_own_link_by_email_text_or_letter(cli
     hints = " ".join(page.soup.get_text(" ").split())
     assert "by email" in hints and "by text message" in hints and "by printed letter" in hints
 
-    response = client.post(f"/staff/reviews/{review.id}/invite",
-                           data={"people": people_keys(family, "child", "mother", "carer", "father")})
+    response = client.post(
+        f"/staff/reviews/{review.id}/invite",
+        data={"people": people_keys(family, "child", "mother", "carer", "father")},
+    )
     assert response.headers["Location"] == f"/staff/reviews/{review.id}#invitations"
     invitations = {i.respondent_key: i for i in db.session.scalars(select(Invitation))}
     assert {i.channel for i in invitations.values()} == {"email", "sms", "letter"}
@@ -58,7 +62,9 @@ def test_iro_invites_people_each_with_their_own_link_by_email_text_or_letter(cli
         assert "Sam" not in message.body and "Karen" not in message.body and "Sue" not in message.body
         assert "My Voice" in message.body and message.link in message.body
     # Each person their own link: parents' and carers' links are for this review only.
-    member_links = db.session.scalars(select(AccessLink).where(AccessLink.circle_member_id.is_not(None))).all()
+    member_links = db.session.scalars(
+        select(AccessLink).where(AccessLink.circle_member_id.is_not(None))
+    ).all()
     assert {link.circle_member_id for link in member_links} == {family["mother"].id, family["carer"].id}
     assert all(link.review_id == review.id for link in member_links)
 
@@ -94,7 +100,9 @@ def test_a_letter_has_the_link_written_out_and_as_a_qr_code(client, other_client
 
 def test_outbox_shows_this_iros_messages_only(client, family):
     sign_in(client, family["iro"])
-    client.post(f"/staff/reviews/{family['review'].id}/invite", data={"people": people_keys(family, "mother")})
+    client.post(
+        f"/staff/reviews/{family['review'].id}/invite", data={"people": people_keys(family, "mother")}
+    )
     other_iro = make_staff()
     other_child = make_child(other_iro, first_name="Zed")
     other_review = make_review(other_child)
@@ -109,11 +117,13 @@ def test_outbox_shows_this_iros_messages_only(client, family):
 def test_caseload_shows_each_invited_persons_response_status(client, family):
     review = family["review"]
     sign_in(client, family["iro"])
-    client.post(f"/staff/reviews/{review.id}/invite",
-                data={"people": people_keys(family, "child", "mother", "carer")})
+    client.post(
+        f"/staff/reviews/{review.id}/invite", data={"people": people_keys(family, "child", "mother", "carer")}
+    )
     make_member_submission(family["carer"], review, {"home": ("4", "Settled")})
     mother_link = db.session.scalars(
-        select(AccessLink).where(AccessLink.circle_member_id == family["mother"].id)).one()
+        select(AccessLink).where(AccessLink.circle_member_id == family["mother"].id)
+    ).one()
     mother_link.last_opened_at = db.func.now()
     db.session.commit()
 
@@ -127,12 +137,24 @@ def test_caseload_shows_each_invited_persons_response_status(client, family):
 
 def test_summary_lays_views_side_by_side_and_lists_who_did_not_answer(client, family):
     review, child = family["review"], family["child"]
-    make_sent_submission(child, review, {"home": ("5", "I love my room"), "worries": (None, "My sister"),
-                                         "attend": ("yes", None)})
-    make_member_submission(family["mother"], review, {"home": ("2", "Too far away"), "safety": ("4", None),
-                                                      "worries": (None, "Contact is cancelled"),
-                                                      "want_from_review": (None, "More contact")})
-    make_member_submission(family["carer"], review, {"home": ("4", "Settled"), "support_needed": (None, "Respite")})
+    make_sent_submission(
+        child,
+        review,
+        {"home": ("5", "I love my room"), "worries": (None, "My sister"), "attend": ("yes", None)},
+    )
+    make_member_submission(
+        family["mother"],
+        review,
+        {
+            "home": ("2", "Too far away"),
+            "safety": ("4", None),
+            "worries": (None, "Contact is cancelled"),
+            "want_from_review": (None, "More contact"),
+        },
+    )
+    make_member_submission(
+        family["carer"], review, {"home": ("4", "Settled"), "support_needed": (None, "Respite")}
+    )
     from voice_app import invitations
 
     invitations.invite(review, [family["teacher"]])
@@ -146,8 +168,10 @@ def test_summary_lays_views_side_by_side_and_lists_who_did_not_answer(client, fa
     table = soup.select_one(".voice-topics")
     columns = [" ".join(th.get_text(" ").split()) for th in table.select("thead th")]
     assert columns == ["Topic", "Sam Child", "Karen Taylor Mother", "Sue Jones Foster carer"]
-    rows = {tr.th.get_text(strip=True): [" ".join(td.get_text(" ").split()) for td in tr.select("td")]
-            for tr in table.select("tbody tr")}
+    rows = {
+        tr.th.get_text(strip=True): [" ".join(td.get_text(" ").split()) for td in tr.select("td")]
+        for tr in table.select("tbody tr")
+    }
     assert list(rows)[:2] == ["Home", "Family time"]
     assert rows["Home"] == ["Really good I love my room", "Not good Too far away", "Good Settled"]
     assert rows["Safety"] == ["Not asked", "Good", "Not answered"]  # the child's form has no safety question
@@ -230,14 +254,18 @@ def test_a_broken_sender_never_breaks_the_iros_page(app, client, family):
     review = family["review"]
     app.extensions["VOICE_SENDER"] = FailingSender()
     try:
-        response = client.post(f"/staff/reviews/{review.id}/invite", data={"people": people_keys(family, "mother")})
+        response = client.post(
+            f"/staff/reviews/{review.id}/invite", data={"people": people_keys(family, "mother")}
+        )
         assert response.status_code == 302
         message = db.session.scalars(select(Message)).one()
         assert (message.status, message.last_error, message.attempts) == ("failed", "Notify said no", 1)
         assert "Notify said no" in client.get("/staff/outbox").soup.get_text()
 
         app.extensions["VOICE_SENDER"] = ExplodingSender()
-        response = client.post(f"/staff/reviews/{review.id}/invite", data={"people": people_keys(family, "carer")})
+        response = client.post(
+            f"/staff/reviews/{review.id}/invite", data={"people": people_keys(family, "carer")}
+        )
         assert response.status_code == 302
         assert client.get(f"/staff/reviews/{review.id}").status_code == 200
         carer_message = db.session.scalars(select(Message).where(Message.recipient == "07700900123")).one()

@@ -32,7 +32,10 @@ def test_sign_in_page_and_wrong_password(client):
     assert page.soup.find("input", attrs={"name": "password"})["type"] == "password"
     wrong = client.post("/staff/sign-in", data={"email": iro.email, "password": "nope"})
     assert wrong.status_code == 400
-    assert "Enter a correct email address and password" in wrong.soup.select_one(".govuk-error-summary").get_text()
+    assert (
+        "Enter a correct email address and password"
+        in wrong.soup.select_one(".govuk-error-summary").get_text()
+    )
     assert wrong.soup.find("input", attrs={"name": "email"})["value"] == iro.email
     missing = client.post("/staff/sign-in", data={"email": "", "password": ""})
     assert "Enter your email address" in missing.soup.get_text()
@@ -61,7 +64,9 @@ def test_caseload_shows_each_child_review_due_date_and_views(client):
     leo = make_child(iro, first_name="Leo")
     jade = make_child(iro, first_name="Jade", looked_after_since=date.today() - timedelta(days=1))
     make_review(sam, scheduled_for=date.today() + timedelta(days=21))
-    leo_review = make_review(leo, scheduled_for=date.today() + timedelta(days=14), due_on=date.today() + timedelta(days=20))
+    leo_review = make_review(
+        leo, scheduled_for=date.today() + timedelta(days=14), due_on=date.today() + timedelta(days=20)
+    )
     make_sent_submission(leo, leo_review, LEO)
     sign_in(client, iro)
 
@@ -92,7 +97,10 @@ def test_consultation_summary_puts_requests_first_and_quotes_the_child(client):
     requests = page.soup.select_one(".voice-requests").get_text(" ", strip=True)
     assert "Yes, for part of it" in requests and "Yes, please" in requests and "My carer Sue." in requests
     assert "I worry about my little sister." in requests  # concerns come first too
-    topics = {row.th.get_text(strip=True): row.td.get_text(" ", strip=True) for row in page.soup.select(".voice-topics tbody tr")}
+    topics = {
+        row.th.get_text(strip=True): row.td.get_text(" ", strip=True)
+        for row in page.soup.select(".voice-topics tbody tr")
+    }
     assert "Good" in topics["Home"] and "My carers are kind." in topics["Home"]
     assert "Not good" in topics["Family time"]
     assert topics["School"] == "Not answered"
@@ -118,10 +126,17 @@ def test_every_view_of_the_summary_is_audited(client):
     sign_in(client, iro)
     client.get(f"/staff/reviews/{review.id}")
     client.get(f"/staff/reviews/{review.id}")
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "viewed_consultation_summary")).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "viewed_consultation_summary")
+    ).all()
     assert len(events) == 2
     event = events[0]
-    assert (event.actor_kind, event.actor_id, event.child_id, event.review_id) == ("staff", iro.id, child.id, review.id)
+    assert (event.actor_kind, event.actor_id, event.child_id, event.review_id) == (
+        "staff",
+        iro.id,
+        child.id,
+        review.id,
+    )
     assert event.created_at.utcoffset() == timedelta(0)
 
 

@@ -43,18 +43,34 @@ def test_migrations_upgrade_a_database_that_already_has_data(app):
             upgrade(revision="0001_initial")
             now = datetime.now(UTC).replace(tzinfo=None)
             with db.engine.begin() as connection:
-                connection.execute(text(
-                    "INSERT INTO staff_user (id, email, name, role, password_hash, is_active_account, created_at) "
-                    "VALUES (1, 'iro@example.org', 'Ira', 'iro', 'x', :t, :now)"), {"t": True, "now": now})
-                connection.execute(text(
-                    "INSERT INTO child (id, first_name, last_name, date_of_birth, looked_after_since, iro_id, created_at) "
-                    "VALUES (1, 'Sam', 'T', '2015-01-01', '2025-01-01', 1, :now)"), {"now": now})
-                connection.execute(text(
-                    "INSERT INTO access_link (id, token_hash, child_id, expires_at, created_at) "
-                    "VALUES (1, 'abc', 1, :now, :now)"), {"now": now})
-                connection.execute(text(
-                    "INSERT INTO submission (id, child_id, link_id, form_key, form_version, status, updated_at, created_at) "
-                    "VALUES (1, 1, 1, 'child-8-12', 1, 'draft', :now, :now)"), {"now": now})
+                connection.execute(
+                    text(
+                        "INSERT INTO staff_user (id, email, name, role, password_hash, is_active_account, created_at) "
+                        "VALUES (1, 'iro@example.org', 'Ira', 'iro', 'x', :t, :now)"
+                    ),
+                    {"t": True, "now": now},
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO child (id, first_name, last_name, date_of_birth, looked_after_since, iro_id, created_at) "
+                        "VALUES (1, 'Sam', 'T', '2015-01-01', '2025-01-01', 1, :now)"
+                    ),
+                    {"now": now},
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO access_link (id, token_hash, child_id, expires_at, created_at) "
+                        "VALUES (1, 'abc', 1, :now, :now)"
+                    ),
+                    {"now": now},
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO submission (id, child_id, link_id, form_key, form_version, status, updated_at, created_at) "
+                        "VALUES (1, 1, 1, 'child-8-12', 1, 'draft', :now, :now)"
+                    ),
+                    {"now": now},
+                )
             upgrade()
             with db.engine.connect() as connection:
                 assert connection.execute(text("SELECT link_id FROM submission")).scalar() == 1

@@ -14,7 +14,9 @@ TODAY = date.today()
 
 def test_the_earliest_review_not_held_is_next(app_context):
     child = make_child(make_staff())
-    make_review(child, number=1, scheduled_for=TODAY - timedelta(days=100), held_on=TODAY - timedelta(days=100))
+    make_review(
+        child, number=1, scheduled_for=TODAY - timedelta(days=100), held_on=TODAY - timedelta(days=100)
+    )
     later = make_review(child, number=3, scheduled_for=TODAY + timedelta(days=60))
     sooner = make_review(child, number=2, scheduled_for=TODAY + timedelta(days=5))
     assert reviews.next_review(child).id == sooner.id

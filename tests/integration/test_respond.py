@@ -46,10 +46,20 @@ def test_every_paper_asks_the_core_topics_on_the_childs_scale(role):
 
 
 def test_role_questions_are_asked():
-    assert {"contact", "attend", "support", "worries", "want_from_review"} <= {q.key for q in paper_for_role("parent").questions}
-    assert {"placement", "health_notes", "education_notes", "family_time_notes", "support_needed", "advocate"} <= {
-        q.key for q in paper_for_role("carer").questions}
-    assert {"attend", "progress", "concerns", "recommendations"} <= {q.key for q in paper_for_role("professional").questions}
+    assert {"contact", "attend", "support", "worries", "want_from_review"} <= {
+        q.key for q in paper_for_role("parent").questions
+    }
+    assert {
+        "placement",
+        "health_notes",
+        "education_notes",
+        "family_time_notes",
+        "support_needed",
+        "advocate",
+    } <= {q.key for q in paper_for_role("carer").questions}
+    assert {"attend", "progress", "concerns", "recommendations"} <= {
+        q.key for q in paper_for_role("professional").questions
+    }
 
 
 def test_the_paper_names_the_child_and_the_review_date(client, carer):
@@ -77,7 +87,9 @@ def test_answers_save_check_send_once_and_can_be_seen_afterwards(client, other_c
     assert "Settled" in text and "Long-term match" in text
     change = check.soup.find("a", href="/your-views/questions/home?return=check")
     assert change is not None
-    other_client.post("/your-views/questions/home?return=check", data={"choice": "3", "text": "Mostly settled"})
+    other_client.post(
+        "/your-views/questions/home?return=check", data={"choice": "3", "text": "Mostly settled"}
+    )
 
     assert other_client.post("/your-views/send").headers["Location"] == "/your-views/sent"
     assert other_client.post("/your-views/send").headers["Location"] == "/your-views/sent"
@@ -86,13 +98,20 @@ def test_answers_save_check_send_once_and_can_be_seen_afterwards(client, other_c
     assert len(submissions) == 1
     sent = submissions[0]
     assert (sent.status, sent.review_id, sent.circle_member_id, sent.form_key) == (
-        SubmissionStatus.SENT, carer["review"].id, carer["member"].id, "carer")
+        SubmissionStatus.SENT,
+        carer["review"].id,
+        carer["member"].id,
+        "carer",
+    )
 
     page = client.get("/your-views/sent")
     assert page.soup.h1.get_text(strip=True) == "Your views have been sent"
     assert "Mostly settled" in page.soup.get_text()
     # After sending, the paper cannot be changed.
-    assert client.post("/your-views/questions/home", data={"choice": "1"}).headers["Location"] == "/your-views/sent"
+    assert (
+        client.post("/your-views/questions/home", data={"choice": "1"}).headers["Location"]
+        == "/your-views/sent"
+    )
     assert db.session.scalar(select(func.count()).select_from(Submission)) == 1
     start = client.get("/your-views")
     assert "You sent your views on" in start.soup.get_text()
@@ -126,7 +145,10 @@ def test_the_childs_link_does_not_open_a_paper(client, carer):
 
 def test_revoked_and_expired_respondent_links_say_how_to_get_a_new_one(client, carer):
     member, review = carer["member"], carer["review"]
-    for token in (make_member_link(member, review, revoked=True), make_member_link(member, review, expires_in_days=-1)):
+    for token in (
+        make_member_link(member, review, revoked=True),
+        make_member_link(member, review, expires_in_days=-1),
+    ):
         page = client.get(f"/c/{token}")
         assert page.status_code == 404
         assert "for a new link" in page.soup.get_text()
@@ -151,5 +173,7 @@ def test_a_parent_gets_the_parent_paper(client, carer):
     parent = make_member(carer["child"], name="Karen", relationship="mother", email="k@example.org")
     open_paper(client, make_member_link(parent, carer["review"]))
     page = client.get("/your-views/questions/support")
-    assert page.soup.h1.get_text(strip=True) == "Do you need an interpreter or any other support to take part?"
+    assert (
+        page.soup.h1.get_text(strip=True) == "Do you need an interpreter or any other support to take part?"
+    )
     assert client.get("/your-views/questions/placement").status_code == 404  # a carer's question

@@ -62,13 +62,20 @@ def test_forms_work_over_https_behind_a_proxy_without_a_referer(app, monkeypatch
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://myvoice.example.org")
     monkeypatch.setenv("PROXY_COUNT", "1")
-    https_app = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "RATELIMIT_ENABLED": False})
+    https_app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "RATELIMIT_ENABLED": False}
+    )
     client = https_app.test_client()
-    proxy = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9", "X-Forwarded-Host": "myvoice.example.org"}
+    proxy = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-For": "203.0.113.9",
+        "X-Forwarded-Host": "myvoice.example.org",
+    }
     page = client.get("/staff/sign-in", headers=proxy)
     token = page.get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
-    response = client.post("/staff/sign-in", data={"csrf_token": token, "email": "a@example.org", "password": "x"},
-                           headers=proxy)
+    response = client.post(
+        "/staff/sign-in", data={"csrf_token": token, "email": "a@example.org", "password": "x"}, headers=proxy
+    )
     assert response.status_code == 400  # a wrong password, not a refused form
     assert "Enter a correct email address and password" in response.get_data(as_text=True)
 
@@ -113,7 +120,9 @@ def test_forms_with_the_page_csrf_token_are_accepted(csrf_app, client):
     assert response.status_code == 302
     page = client.get(response.headers["Location"])
     token = page.soup.find("input", attrs={"name": "csrf_token"})["value"]
-    assert client.post("/my-voice/questions/home", data={"csrf_token": token, "choice": "3"}).status_code == 302
+    assert (
+        client.post("/my-voice/questions/home", data={"csrf_token": token, "choice": "3"}).status_code == 302
+    )
 
 
 def test_opening_a_link_replaces_any_earlier_session(client):
@@ -129,8 +138,15 @@ def test_access_logs_never_show_a_link_token(app, caplog):
 
     from voice_app.security import HideLinkTokens
 
-    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '%s - - [%s] "%s" %s',
-                               ("127.0.0.1", "now", "GET /c/AbC_123-xyz HTTP/1.1", "302"), None)
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - - [%s] "%s" %s',
+        ("127.0.0.1", "now", "GET /c/AbC_123-xyz HTTP/1.1", "302"),
+        None,
+    )
     HideLinkTokens().filter(record)
     assert "AbC_123-xyz" not in record.getMessage()
     assert "/c/[hidden]" in record.getMessage()
@@ -158,7 +174,12 @@ def test_gunicorn_access_logs_never_show_a_link_token():
     from voice_app.security import HideLinkTokens
 
     record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, '%(h)s "%(r)s" %(s)s', (), None)
-    record.args = {"h": "127.0.0.1", "r": "GET /c/SECRET_token-1 HTTP/1.1", "s": "302", "U": "/c/SECRET_token-1"}
+    record.args = {
+        "h": "127.0.0.1",
+        "r": "GET /c/SECRET_token-1 HTTP/1.1",
+        "s": "302",
+        "U": "/c/SECRET_token-1",
+    }
     HideLinkTokens().filter(record)
     assert "SECRET_token-1" not in record.getMessage()
     assert record.args["U"] == "/c/[hidden]"

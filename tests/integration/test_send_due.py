@@ -1,7 +1,7 @@
 """`flask voice send-due` with a frozen clock: the opening day, the reminder day, a bank
 holiday in between, and repeated runs that send nothing twice."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -19,7 +19,7 @@ REVIEW_DAY = date(2027, 1, 7)
 
 
 def at(day: date):
-    return time_machine.travel(datetime(day.year, day.month, day.day, 9, 0, tzinfo=timezone.utc), tick=False)
+    return time_machine.travel(datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC), tick=False)
 
 
 def run(app):
@@ -37,8 +37,13 @@ def review(app_context):
         CircleMember(child_id=child.id, name="Karen", relationship_key="mother", email="karen@example.org"),
         CircleMember(child_id=child.id, name="Sue", relationship_key="foster_carer", mobile="07700900123"),
         CircleMember(child_id=child.id, name="Dave", relationship_key="father"),  # no way to reach
-        CircleMember(child_id=child.id, name="Gone", relationship_key="school", email="gone@example.org",
-                     removed_at=utcnow()),
+        CircleMember(
+            child_id=child.id,
+            name="Gone",
+            relationship_key="school",
+            email="gone@example.org",
+            removed_at=utcnow(),
+        ),
     ]
     db.session.add_all(people)
     db.session.commit()
@@ -68,8 +73,17 @@ def test_consultation_opens_15_working_days_before_and_reminds_5_before(app, rev
 
     # Karen sends her paper; the others do not.
     karen = db.session.scalars(select(CircleMember).where(CircleMember.name == "Karen")).one()
-    db.session.add(Submission(child_id=review.child_id, circle_member_id=karen.id, review_id=review.id,
-                              form_key="parent", form_version=1, status=SubmissionStatus.SENT, sent_at=utcnow()))
+    db.session.add(
+        Submission(
+            child_id=review.child_id,
+            circle_member_id=karen.id,
+            review_id=review.id,
+            form_key="parent",
+            form_version=1,
+            status=SubmissionStatus.SENT,
+            sent_at=utcnow(),
+        )
+    )
     db.session.commit()
 
     with at(date(2026, 12, 29)):  # the day after the Boxing Day holiday: not yet
@@ -128,7 +142,7 @@ def test_a_failed_send_is_recorded_and_retried_later(app, review):
         assert broken.calls == 3
 
         app.extensions["VOICE_SENDER"] = WorkingSender()
-        with time_machine.travel(datetime(2026, 12, 14, 10, 0, tzinfo=timezone.utc), tick=False):
+        with time_machine.travel(datetime(2026, 12, 14, 10, 0, tzinfo=UTC), tick=False):
             run(app)
         delivered = messages()
         assert {m.status for m in delivered} == {"sent"}
@@ -143,12 +157,12 @@ def test_a_message_left_half_sent_by_a_run_that_died_goes_later_and_only_once(ap
     with at(date(2026, 12, 14)):
         run(app)
     message = messages()[0]
-    message.status, message.next_attempt_at = "sending", datetime(2026, 12, 14, 9, 0, tzinfo=timezone.utc)
+    message.status, message.next_attempt_at = "sending", datetime(2026, 12, 14, 9, 0, tzinfo=UTC)
     db.session.commit()
-    with time_machine.travel(datetime(2026, 12, 14, 9, 30, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 12, 14, 9, 30, tzinfo=UTC), tick=False):
         run(app)  # half an hour later: another run may still be sending it
     assert messages()[0].status == "sending"
-    with time_machine.travel(datetime(2026, 12, 14, 10, 30, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 12, 14, 10, 30, tzinfo=UTC), tick=False):
         run(app)
         run(app)
     assert messages()[0].status == "sent"

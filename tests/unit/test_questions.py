@@ -10,8 +10,18 @@ FORM = form_for_child(10)
 
 def test_form_asks_the_issue_questions_in_order():
     assert [q.key for q in FORM.questions] == [
-        "home", "family_time", "school", "health", "friends",
-        "going_well", "worries", "change", "attend", "who", "advocate", "anything_else",
+        "home",
+        "family_time",
+        "school",
+        "health",
+        "friends",
+        "going_well",
+        "worries",
+        "change",
+        "attend",
+        "who",
+        "advocate",
+        "anything_else",
     ]
 
 
@@ -45,7 +55,9 @@ def test_navigation_between_questions():
 
 def test_scale_answer_reads_choice_and_words(app):
     with app.test_request_context():
-        parsed = parse_answer(FORM.question("home"), MultiDict({"choice": "4", "text": "  I like it\r\nhere  "}))
+        parsed = parse_answer(
+            FORM.question("home"), MultiDict({"choice": "4", "text": "  I like it\r\nhere  "})
+        )
     assert parsed.errors == {}
     assert (parsed.choice, parsed.text) == ("4", "I like it\nhere")
 

@@ -27,8 +27,14 @@ class FakeNotify:
 
 
 def message(channel, kind):
-    return Message(id=7, channel=channel, kind=kind, recipient="someone@example.org" if channel == "email" else "07700900123",
-                   body="My Voice: ... https://x/c/TOKEN", link="https://x/c/TOKEN")
+    return Message(
+        id=7,
+        channel=channel,
+        kind=kind,
+        recipient="someone@example.org" if channel == "email" else "07700900123",
+        body="My Voice: ... https://x/c/TOKEN",
+        link="https://x/c/TOKEN",
+    )
 
 
 def test_email_goes_with_its_template_and_only_the_link():
@@ -37,8 +43,12 @@ def test_email_goes_with_its_template_and_only_the_link():
     assert reference == "notify-123"
     kind, call = client.calls[0]
     assert kind == "email"
-    assert call == {"email_address": "someone@example.org", "template_id": "tpl-email-inv",
-                    "personalisation": {"link": "https://x/c/TOKEN"}, "reference": "message-7"}
+    assert call == {
+        "email_address": "someone@example.org",
+        "template_id": "tpl-email-inv",
+        "personalisation": {"link": "https://x/c/TOKEN"},
+        "reference": "message-7",
+    }
 
 
 def test_sms_reminder_uses_the_sms_template():

@@ -45,9 +45,7 @@ def current_draft(child: Child) -> Submission | None:
 
 def start_draft(child: Child, link: AccessLink) -> Submission:
     form = form_for_child(child.age_on(utcnow().date()))
-    draft = Submission(
-        child=child, link_id=link.id, form_key=form.key, form_version=form.version, answers=[]
-    )
+    draft = Submission(child=child, link_id=link.id, form_key=form.key, form_version=form.version, answers=[])
     db.session.add(draft)
     db.session.flush()
     return draft

@@ -46,7 +46,7 @@ def open_link(token: str):
 
 @bp.get("/leave")
 def leave():
-    """"Leave this page quickly": end the session first, so Back shows nothing of theirs."""
+    """ "Leave this page quickly": end the session first, so Back shows nothing of theirs."""
     session.clear()
     return redirect("https://www.bbc.co.uk/weather")
 
@@ -122,9 +122,14 @@ def send():
     draft = service.current_draft(child)
     if draft is not None:
         if not has_answers(draft):
-            return _check_page(link, child, draft, errors={
-                "send": _("You have not answered any questions yet. Answer at least one, then send it.")
-            }), 400
+            return _check_page(
+                link,
+                child,
+                draft,
+                errors={
+                    "send": _("You have not answered any questions yet. Answer at least one, then send it.")
+                },
+            ), 400
         service.send(draft, child)
     return redirect(url_for("child.sent"))
 

@@ -34,9 +34,9 @@ def add_member(child_id: int):
         service.audit(current_user, "added_circle_member", child.id)
         return redirect(url_for("iro.child", child_id=child.id))
     errors = _form_errors(form)
-    return render_template(
-        "iro/circle_member.html", child=child, form=form, errors=errors, member=None
-    ), (400 if errors else 200)
+    return render_template("iro/circle_member.html", child=child, form=form, errors=errors, member=None), (
+        400 if errors else 200
+    )
 
 
 @bp.route("/children/<int:child_id>/circle/<int:member_id>", methods=["GET", "POST"])
@@ -53,9 +53,9 @@ def edit_member(child_id: int, member_id: int):
             invitations.deliver_quietly(invitations.contact_changed(child, member))
         return redirect(url_for("iro.child", child_id=child.id))
     errors = _form_errors(form)
-    return render_template(
-        "iro/circle_member.html", child=child, form=form, errors=errors, member=member
-    ), (400 if errors else 200)
+    return render_template("iro/circle_member.html", child=child, form=form, errors=errors, member=member), (
+        400 if errors else 200
+    )
 
 
 @bp.route("/children/<int:child_id>/circle/<int:member_id>/remove", methods=["GET", "POST"])
@@ -88,4 +88,6 @@ def child_contact(child_id: int):
             invitations.deliver_quietly(invitations.contact_changed(child, None))
         return redirect(url_for("iro.child", child_id=child.id))
     errors = _form_errors(form)
-    return render_template("iro/child_contact.html", child=child, form=form, errors=errors), (400 if errors else 200)
+    return render_template("iro/child_contact.html", child=child, form=form, errors=errors), (
+        400 if errors else 200
+    )

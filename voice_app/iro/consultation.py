@@ -90,9 +90,9 @@ def people_by_review(
         submission_query = submission_query.options(selectinload(Submission.answers))
     submissions = db.session.scalars(submission_query).all()
     opened = db.session.execute(
-        select(AccessLink.child_id, AccessLink.circle_member_id, AccessLink.review_id, AccessLink.last_opened_at).where(
-            AccessLink.child_id.in_(child_ids), AccessLink.last_opened_at.is_not(None)
-        )
+        select(
+            AccessLink.child_id, AccessLink.circle_member_id, AccessLink.review_id, AccessLink.last_opened_at
+        ).where(AccessLink.child_id.in_(child_ids), AccessLink.last_opened_at.is_not(None))
     ).all()
 
     members_by_child = defaultdict(list)
@@ -109,7 +109,9 @@ def people_by_review(
             person = people.get(respondent_key(member_id))
             if child_id != review.child_id or person is None or person.invitation is None:
                 continue
-            if (member_id is None and opened_at >= person.invitation.created_at) or link_review_id == review.id:
+            if (
+                member_id is None and opened_at >= person.invitation.created_at
+            ) or link_review_id == review.id:
                 person.status = Status.OPENED
         for submission in submissions:
             person = people.get(respondent_key(submission.circle_member_id))
@@ -117,7 +119,8 @@ def people_by_review(
                 person.submissions.append(submission)
                 person.status = Status.SENT
         visible = [
-            p for p in people.values()
+            p
+            for p in people.values()
             if p.member is None or p.member.removed_at is None or p.invitation or p.submissions
         ]
         result[review.id] = sorted(visible, key=lambda p: (ROLE_ORDER[p.role], p.name))
@@ -142,8 +145,10 @@ class Summary:
     def not_answered(self) -> list[Person]:
         """Invited and not answered yet; someone removed since is no longer waited for."""
         return [
-            p for p in self.people
-            if not p.submissions and p.status != Status.NOT_INVITED
+            p
+            for p in self.people
+            if not p.submissions
+            and p.status != Status.NOT_INVITED
             and (p.member is None or p.member.removed_at is None)
         ]
 
@@ -161,7 +166,7 @@ class Summary:
             for person in self.responders:
                 asked = next((q for q in _form_of(person).questions if q.topic == topic), None)
                 title = title or (asked.short_title if asked else None)
-                cell = _cell(person, lambda q: q.topic == topic)
+                cell = _cell(person, lambda q, topic=topic: q.topic == topic)
                 cells.append((asked is not None, cell[0] if cell else None))
             if title:  # a topic somebody was asked about, even if they skipped it
                 rows.append((topic, title, cells))

@@ -38,8 +38,12 @@ def _blank_is_none(value):
 class ContactForm(FlaskForm):
     """Where invitations go: email first, else a text message, else a printed letter."""
 
-    email = StringField(_l("Email address (optional)"), filters=[_blank_is_none], validators=[Optional(), Length(max=254)])
-    mobile = StringField(_l("Mobile number (optional)"), filters=[_blank_is_none], validators=[Optional(), Length(max=30)])
+    email = StringField(
+        _l("Email address (optional)"), filters=[_blank_is_none], validators=[Optional(), Length(max=254)]
+    )
+    mobile = StringField(
+        _l("Mobile number (optional)"), filters=[_blank_is_none], validators=[Optional(), Length(max=30)]
+    )
 
     def validate_email(self, field):
         value = (field.data or "").strip()
@@ -60,7 +64,11 @@ class ContactForm(FlaskForm):
 
 class CircleMemberForm(ContactForm):
     name = StringField(
-        _l("Full name"), validators=[DataRequired(_l("Enter their name")), Length(max=120, message=_l("Name must be 120 characters or fewer"))]
+        _l("Full name"),
+        validators=[
+            DataRequired(_l("Enter their name")),
+            Length(max=120, message=_l("Name must be 120 characters or fewer")),
+        ],
     )
     relationship_key = RadioField(
         _l("Relationship to the child"),
@@ -90,4 +98,6 @@ def normalise_uk_mobile(value: str) -> str | None:
 class InviteForm(FlaskForm):
     """Who to invite; choices are set by the view from the child's circle."""
 
-    people = SelectMultipleField(_l("Who to invite"), validators=[DataRequired(_l("Choose at least one person to invite"))])
+    people = SelectMultipleField(
+        _l("Who to invite"), validators=[DataRequired(_l("Choose at least one person to invite"))]
+    )

@@ -39,7 +39,11 @@ def invite(review_id: int):
     if form.errors.get("people"):
         errors["people"] = form.errors["people"][0]
     return render_template(
-        "iro/invite.html", review=review, child=review.child, people=people, errors=errors,
+        "iro/invite.html",
+        review=review,
+        child=review.child,
+        people=people,
+        errors=errors,
         channel_for=invitations.channel_for,
     ), (400 if errors else 200)
 
@@ -56,13 +60,19 @@ def letter(review_id: int, key: str):
         return redirect(url_for("iro.review", review_id=review.id))
     person = next((p for p in _invitable(review) if p.key == key), None) or abort(404)
     invitations.get_or_create_invitation(review, person.member, current_user.id)
-    token = links.issue_link(review.child, person.member.id if person.member else None,
-                             review.id if person.member else None)
+    token = links.issue_link(
+        review.child, person.member.id if person.member else None, review.id if person.member else None
+    )
     url = links.public_url(token)
     qr_code = Markup(segno.make(url, error="m").svg_inline(scale=4, title=None, omitsize=False))
     service.audit(current_user, "printed_letter", review.child_id, review.id)
     return render_template(
-        "iro/letter.html", review=review, child=review.child, person=person, url=url, qr_code=qr_code,
+        "iro/letter.html",
+        review=review,
+        child=review.child,
+        person=person,
+        url=url,
+        qr_code=qr_code,
         is_child=key == CHILD_KEY,
     )
 

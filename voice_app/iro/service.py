@@ -67,14 +67,12 @@ def caseload(iro: StaffUser) -> list[CaseloadRow]:
     for row in rows:
         if row.next_review:
             row.people = people[row.next_review.id]
-    return sorted(rows, key=lambda row: (row.next_review.date_or_due if row.next_review else row.due_on))
+    return sorted(rows, key=lambda row: row.next_review.date_or_due if row.next_review else row.due_on)
 
 
 def child_for_iro(iro: StaffUser, child_id: int) -> Child | None:
     return db.session.scalars(
-        select(Child)
-        .where(Child.id == child_id, Child.iro_id == iro.id)
-        .options(selectinload(Child.reviews))
+        select(Child).where(Child.id == child_id, Child.iro_id == iro.id).options(selectinload(Child.reviews))
     ).first()
 
 

@@ -67,7 +67,10 @@ def caseload():
 def child(child_id: int):
     child = service.child_for_iro(current_user, child_id) or abort(404)
     return render_template(
-        "iro/child.html", child=child, active_links=links.active_links(child), form=ConfirmForm(),
+        "iro/child.html",
+        child=child,
+        active_links=links.active_links(child),
+        form=ConfirmForm(),
         circle=service.circle_of(child),
     )
 
@@ -85,7 +88,11 @@ def new_link(child_id: int):
     service.audit(current_user, "issued_personal_link", child.id)
     new_url = links.public_url(token)
     return render_template(
-        "iro/child.html", child=child, active_links=links.active_links(child), form=form, new_url=new_url,
+        "iro/child.html",
+        child=child,
+        active_links=links.active_links(child),
+        form=form,
+        new_url=new_url,
         circle=service.circle_of(child),
     )
 
@@ -107,7 +114,9 @@ def review(review_id: int):
     review = service.review_for_iro(current_user, review_id) or abort(404)
     summary = consultation.summary_for(review)
     service.audit(current_user, "viewed_consultation_summary", review.child_id, review.id)
-    return render_template("iro/review.html", review=review, child=review.child, summary=summary, form=ConfirmForm())
+    return render_template(
+        "iro/review.html", review=review, child=review.child, summary=summary, form=ConfirmForm()
+    )
 
 
 @bp.get("/overview")

@@ -43,7 +43,9 @@ class MessageStatus(enum.StrEnum):
 
 class Invitation(Timestamped, Base):
     __tablename__ = "invitation"
-    __table_args__ = (UniqueConstraint("review_id", "respondent_key", name="uq_invitation_review_respondent"),)
+    __table_args__ = (
+        UniqueConstraint("review_id", "respondent_key", name="uq_invitation_review_respondent"),
+    )
 
     review_id: Mapped[int] = mapped_column(ForeignKey("review.id"), index=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)

@@ -24,4 +24,14 @@ def paper_for_role(role: str) -> Form:
     return PAPERS_BY_ROLE[role]
 
 
-__all__ = ["FORMS", "Form", "Kind", "Option", "Question", "Topic", "form_for_child", "get_form", "paper_for_role"]
+__all__ = [
+    "FORMS",
+    "Form",
+    "Kind",
+    "Option",
+    "Question",
+    "Topic",
+    "form_for_child",
+    "get_form",
+    "paper_for_role",
+]

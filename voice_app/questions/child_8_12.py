@@ -61,7 +61,9 @@ CHILD_8_12 = Form(
             short_title=_l("Worries"),
             is_concern=True,
         ),
-        Question("change", Kind.TEXT, _l("What would you like to change?"), short_title=_l("Wants to change")),
+        Question(
+            "change", Kind.TEXT, _l("What would you like to change?"), short_title=_l("Wants to change")
+        ),
         Question(
             "attend",
             Kind.CHOICE,

@@ -38,7 +38,12 @@ def save_answer(draft: Submission, question_key: str, parsed: ParsedAnswer) -> N
         try:
             with db.session.begin_nested():
                 db.session.add(
-                    Answer(submission_id=draft.id, question_key=question_key, choice=parsed.choice, text=parsed.text)
+                    Answer(
+                        submission_id=draft.id,
+                        question_key=question_key,
+                        choice=parsed.choice,
+                        text=parsed.text,
+                    )
                 )
         except IntegrityError:
             db.session.execute(
@@ -97,9 +102,15 @@ def question_page(journey: Journey, form: Form, draft: Submission, key: str, nam
         else url_for(journey.question_endpoint, key=following.key),
         back_url=check_url
         if returning_to_check
-        else (url_for(journey.question_endpoint, key=previous.key) if previous else url_for(journey.start_endpoint)),
+        else (
+            url_for(journey.question_endpoint, key=previous.key)
+            if previous
+            else url_for(journey.start_endpoint)
+        ),
     ), (400 if errors else 200)
 
 
 def change_urls(journey: Journey, form: Form) -> dict[str, str]:
-    return {q.key: url_for(journey.question_endpoint, key=q.key, **{"return": "check"}) for q in form.questions}
+    return {
+        q.key: url_for(journey.question_endpoint, key=q.key, **{"return": "check"}) for q in form.questions
+    }

@@ -88,9 +88,15 @@ def send():
     submission = respondent.submission
     if submission is not None and submission.status == SubmissionStatus.DRAFT:
         if not has_answers(submission):
-            return _check_page(respondent, submission, errors={
-                "send": _("You have not answered any questions yet. Answer at least one, then send your views.")
-            }), 400
+            return _check_page(
+                respondent,
+                submission,
+                errors={
+                    "send": _(
+                        "You have not answered any questions yet. Answer at least one, then send your views."
+                    )
+                },
+            ), 400
         service.send(submission)
     return redirect(url_for("respond.sent"))
 
