@@ -61,13 +61,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     from voice_app import auth, filters
     from voice_app.child import bp as child_bp
     from voice_app.cli import voice_cli
-    from voice_app.iro import bp as iro_bp
     from voice_app.respond import bp as respond_bp
+    from voice_app.staff import bp as staff_bp
 
     auth.init_login(app)
     filters.init_filters(app)
     app.register_blueprint(child_bp)
-    app.register_blueprint(iro_bp)
+    app.register_blueprint(staff_bp)
     app.register_blueprint(respond_bp)
     app.cli.add_command(voice_cli)
     _register_error_pages(app)
@@ -100,7 +100,7 @@ def _commit_after_request(app: Flask) -> None:
 
 
 def _register_error_pages(app: Flask) -> None:
-    bases = {"iro": "iro/base.html", "respond": "respond/base.html"}
+    bases = {"staff": "staff/base.html", "respond": "respond/base.html"}
 
     def page(template: str, status: int):
         def handler(error):

@@ -16,7 +16,7 @@ LINK_SESSION_KEY = "link_id"
 
 
 def init_login(app: Flask) -> None:
-    login_manager.login_view = "iro.sign_in"
+    login_manager.login_view = "staff.sign_in"
     login_manager.login_message = None
 
     @login_manager.user_loader
@@ -25,7 +25,7 @@ def init_login(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorised():
-        return redirect(url_for("iro.sign_in", next=request.path))
+        return redirect(url_for("staff.sign_in", next=request.path))
 
 
 def iro_required(view):

@@ -17,7 +17,7 @@ from voice_app.senders import current_sender
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
-CLAIMED = "sending"
+CLAIMED = MessageStatus.SENDING
 STALE_CLAIM = timedelta(hours=1)
 LINK_REMOVED = "[link removed]"
 

@@ -2,26 +2,33 @@
 
 from voice_app.models.audit import AuditEvent
 from voice_app.models.base import Base, utcnow
-from voice_app.models.child import Child, Review, ReviewKind
-from voice_app.models.circle import LANGUAGES, RELATIONSHIPS, CircleMember, Role
-from voice_app.models.consultation import Answer, Submission, SubmissionStatus
-from voice_app.models.invitations import (
+from voice_app.models.child import Child, Review
+from voice_app.models.circle import CircleMember
+from voice_app.models.consultation import Answer, Submission
+from voice_app.models.invitations import Invitation, Message
+from voice_app.models.links import AccessLink, hash_token, new_token
+from voice_app.models.staff import StaffUser
+from voice_app.vocabulary import (
     CHILD_KEY,
+    LANGUAGES,
+    RELATIONSHIPS,
+    ActorKind,
     Channel,
-    Invitation,
-    Message,
     MessageKind,
     MessageStatus,
+    ReviewKind,
+    Role,
+    StaffRole,
+    SubmissionStatus,
     respondent_key,
 )
-from voice_app.models.links import AccessLink, hash_token, new_token
-from voice_app.models.staff import StaffRole, StaffUser
 
 __all__ = [
     "CHILD_KEY",
     "LANGUAGES",
     "RELATIONSHIPS",
     "AccessLink",
+    "ActorKind",
     "Answer",
     "AuditEvent",
     "Base",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
@@ -10,10 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voice_app.models.base import Base, Timestamped, UTCDateTime
 from voice_app.models.staff import StaffUser
-
-
-class ReviewKind(enum.StrEnum):
-    CLA = "cla"  # child looked after: Care Planning Regulations 2010 reg 33
+from voice_app.vocabulary import ReviewKind
 
 
 class Child(Timestamped, Base):

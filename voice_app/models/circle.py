@@ -3,53 +3,14 @@ parents, carers and professionals. Removing someone keeps what they already sent
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voice_app.models.base import Base, Timestamped, UTCDateTime
 from voice_app.models.child import Child
-
-
-class Role(enum.StrEnum):
-    CHILD = "child"
-    PARENT = "parent"
-    CARER = "carer"
-    PROFESSIONAL = "professional"
-
-
-# Relationship -> (label, role). The role decides which consultation paper they get.
-RELATIONSHIPS: dict[str, tuple[str, Role]] = {
-    "mother": (_l("Mother"), Role.PARENT),
-    "father": (_l("Father"), Role.PARENT),
-    "parental_responsibility": (_l("Other person with parental responsibility"), Role.PARENT),
-    "foster_carer": (_l("Foster carer"), Role.CARER),
-    "kinship_carer": (_l("Kinship carer (family or friend)"), Role.CARER),
-    "residential_key_worker": (_l("Residential key worker"), Role.CARER),
-    "school": (_l("School or college"), Role.PROFESSIONAL),
-    "health": (_l("Health"), Role.PROFESSIONAL),
-    "social_worker": (_l("Social worker"), Role.PROFESSIONAL),
-    "other_professional": (_l("Other professional"), Role.PROFESSIONAL),
-}
-
-# Languages people most often ask for in England and Wales; "other" is noted by the IRO.
-LANGUAGES: dict[str, str] = {
-    "en": "English",
-    "cy": "Cymraeg (Welsh)",
-    "pl": "Polski (Polish)",
-    "ro": "Română (Romanian)",
-    "ur": "اردو (Urdu)",
-    "pa": "ਪੰਜਾਬੀ (Punjabi)",
-    "bn": "বাংলা (Bengali)",
-    "ar": "العربية (Arabic)",
-    "so": "Soomaali (Somali)",
-    "pt": "Português (Portuguese)",
-    "es": "Español (Spanish)",
-    "other": "Another language",
-}
+from voice_app.vocabulary import LANGUAGES, RELATIONSHIPS, Role
 
 
 class CircleMember(Timestamped, Base):

@@ -5,7 +5,6 @@ never changes what an old answer meant."""
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
@@ -14,11 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from voice_app.models.base import Base, Timestamped, UTCDateTime, utcnow
 from voice_app.models.child import Child, Review
 from voice_app.models.circle import CircleMember
-
-
-class SubmissionStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SENT = "sent"
+from voice_app.vocabulary import SubmissionStatus
 
 
 class Submission(Timestamped, Base):

@@ -6,7 +6,6 @@ no messaging service is set up, keeps it so staff can pass it on)."""
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
@@ -15,30 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from voice_app.models.base import Base, Timestamped, UTCDateTime, utcnow
 from voice_app.models.child import Child, Review
 from voice_app.models.circle import CircleMember
-
-CHILD_KEY = "child"
-
-
-def respondent_key(member_id: int | None) -> str:
-    return CHILD_KEY if member_id is None else f"member:{member_id}"
-
-
-class Channel(enum.StrEnum):
-    EMAIL = "email"
-    SMS = "sms"
-    LETTER = "letter"
-
-
-class MessageKind(enum.StrEnum):
-    INVITATION = "invitation"
-    REMINDER = "reminder"
-
-
-class MessageStatus(enum.StrEnum):
-    QUEUED = "queued"
-    SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"  # the person was removed or their address changed before it went
+from voice_app.vocabulary import MessageStatus
 
 
 class Invitation(Timestamped, Base):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import enum
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
@@ -11,15 +9,11 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from voice_app.models.base import Base, Timestamped
+from voice_app.vocabulary import StaffRole
 
 _hasher = PasswordHasher()
 # Verifying against this keeps sign-in time the same whether or not the email exists.
 _DUMMY_HASH = _hasher.hash("not a real password")
-
-
-class StaffRole(enum.StrEnum):
-    IRO = "iro"
-    MANAGER = "manager"
 
 
 class StaffUser(Timestamped, UserMixin, Base):

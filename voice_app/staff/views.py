@@ -11,13 +11,13 @@ from flask_login import current_user, login_user, logout_user
 from voice_app import links
 from voice_app.auth import iro_required
 from voice_app.extensions import limiter
-from voice_app.iro import bp, consultation, service
-from voice_app.iro.forms import ConfirmForm, SignInForm
 from voice_app.models import StaffRole, StaffUser
+from voice_app.staff import bp, consultation, service
+from voice_app.staff.forms import ConfirmForm, SignInForm
 
 
 def _landing_for(user: StaffUser) -> str:
-    return url_for("iro.caseload") if user.role == StaffRole.IRO else url_for("iro.service_overview")
+    return url_for("staff.caseload") if user.role == StaffRole.IRO else url_for("staff.service_overview")
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -46,20 +46,20 @@ def sign_in():
         errors["email"] = _("Enter a correct email address and password")
     elif form.errors:
         errors = {name: messages[0] for name, messages in form.errors.items() if name != "csrf_token"}
-    return render_template("iro/sign_in.html", form=form, errors=errors), (400 if errors else 200)
+    return render_template("staff/sign_in.html", form=form, errors=errors), (400 if errors else 200)
 
 
 @bp.post("/sign-out")
 def sign_out():
     logout_user()
     session.clear()
-    return redirect(url_for("iro.sign_in"))
+    return redirect(url_for("staff.sign_in"))
 
 
 @bp.get("/")
 @iro_required
 def caseload():
-    return render_template("iro/caseload.html", rows=service.caseload(current_user))
+    return render_template("staff/caseload.html", rows=service.caseload(current_user))
 
 
 @bp.get("/children/<int:child_id>")
@@ -67,7 +67,7 @@ def caseload():
 def child(child_id: int):
     child = service.child_for_iro(current_user, child_id) or abort(404)
     return render_template(
-        "iro/child.html",
+        "staff/child.html",
         child=child,
         active_links=links.active_links(child),
         form=ConfirmForm(),
@@ -88,7 +88,7 @@ def new_link(child_id: int):
     service.audit(current_user, "issued_personal_link", child.id)
     new_url = links.public_url(token)
     return render_template(
-        "iro/child.html",
+        "staff/child.html",
         child=child,
         active_links=links.active_links(child),
         form=form,
@@ -105,7 +105,7 @@ def stop_links(child_id: int):
         abort(400)
     links.revoke_links(child)
     service.audit(current_user, "stopped_personal_links", child.id)
-    return redirect(url_for("iro.child", child_id=child.id))
+    return redirect(url_for("staff.child", child_id=child.id))
 
 
 @bp.get("/reviews/<int:review_id>")
@@ -115,14 +115,14 @@ def review(review_id: int):
     summary = consultation.summary_for(review)
     service.audit(current_user, "viewed_consultation_summary", review.child_id, review.id)
     return render_template(
-        "iro/review.html", review=review, child=review.child, summary=summary, form=ConfirmForm()
+        "staff/review.html", review=review, child=review.child, summary=summary, form=ConfirmForm()
     )
 
 
 @bp.get("/overview")
 def service_overview():
     if not current_user.is_authenticated:
-        return redirect(url_for("iro.sign_in", next=request.path))
+        return redirect(url_for("staff.sign_in", next=request.path))
     if current_user.role != StaffRole.MANAGER:
         abort(404)
-    return render_template("iro/overview.html", rows=service.overview())
+    return render_template("staff/overview.html", rows=service.overview())

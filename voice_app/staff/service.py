@@ -13,7 +13,6 @@ from sqlalchemy.orm import selectinload
 
 from voice_app import schedule
 from voice_app.extensions import db
-from voice_app.iro.consultation import people_by_review
 from voice_app.models import (
     AuditEvent,
     Child,
@@ -25,6 +24,7 @@ from voice_app.models import (
     Submission,
     SubmissionStatus,
 )
+from voice_app.staff.consultation import people_by_review
 
 
 def find_staff_by_email(email: str) -> StaffUser | None:

@@ -10,9 +10,9 @@ from wtforms import SelectChoice
 
 from voice_app import invitations, links
 from voice_app.auth import iro_required
-from voice_app.iro import bp, consultation, service
-from voice_app.iro.forms import ConfirmForm, InviteForm
 from voice_app.models import CHILD_KEY
+from voice_app.staff import bp, consultation, service
+from voice_app.staff.forms import ConfirmForm, InviteForm
 
 
 def _invitable(review):
@@ -25,7 +25,7 @@ def _invitable(review):
 def invite(review_id: int):
     review = service.review_for_iro(current_user, review_id) or abort(404)
     if review.held_on:  # views sent now would miss the meeting
-        return redirect(url_for("iro.review", review_id=review.id))
+        return redirect(url_for("staff.review", review_id=review.id))
     people = _invitable(review)
     form = InviteForm()
     form.people.choices = [SelectChoice(value=p.key, label=p.name) for p in people]
@@ -34,12 +34,12 @@ def invite(review_id: int):
         queued = invitations.invite(review, [p.member for p in chosen], invited_by_id=current_user.id)
         service.audit(current_user, "invited_people", review.child_id, review.id)
         invitations.deliver_quietly(queued)
-        return redirect(url_for("iro.review", review_id=review.id, _anchor="invitations"))
+        return redirect(url_for("staff.review", review_id=review.id, _anchor="invitations"))
     errors = {}
     if form.errors.get("people"):
         errors["people"] = form.errors["people"][0]
     return render_template(
-        "iro/invite.html",
+        "staff/invite.html",
         review=review,
         child=review.child,
         people=people,
@@ -57,7 +57,7 @@ def letter(review_id: int, key: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if review.held_on:
-        return redirect(url_for("iro.review", review_id=review.id))
+        return redirect(url_for("staff.review", review_id=review.id))
     person = next((p for p in _invitable(review) if p.key == key), None) or abort(404)
     invitations.get_or_create_invitation(review, person.member, current_user.id)
     token = links.issue_link(
@@ -67,7 +67,7 @@ def letter(review_id: int, key: str):
     qr_code = Markup(segno.make(url, error="m").svg_inline(scale=4, title=None, omitsize=False))
     service.audit(current_user, "printed_letter", review.child_id, review.id)
     return render_template(
-        "iro/letter.html",
+        "staff/letter.html",
         review=review,
         child=review.child,
         person=person,
@@ -83,4 +83,4 @@ def outbox():
     page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
     messages = service.outbox_for(current_user, page)
     service.audit(current_user, "viewed_outbox", None)
-    return render_template("iro/outbox.html", messages=messages, page=page)
+    return render_template("staff/outbox.html", messages=messages, page=page)

@@ -8,9 +8,9 @@ from flask_login import current_user
 from voice_app import invitations
 from voice_app.auth import iro_required
 from voice_app.extensions import db
-from voice_app.iro import bp, service
-from voice_app.iro.forms import CircleMemberForm, ConfirmForm, ContactForm
 from voice_app.models import CircleMember, utcnow
+from voice_app.staff import bp, service
+from voice_app.staff.forms import CircleMemberForm, ConfirmForm, ContactForm
 
 
 def _form_errors(form) -> dict[str, str]:
@@ -32,9 +32,9 @@ def add_member(child_id: int):
         db.session.add(member)
         db.session.flush()
         service.audit(current_user, "added_circle_member", child.id)
-        return redirect(url_for("iro.child", child_id=child.id))
+        return redirect(url_for("staff.child", child_id=child.id))
     errors = _form_errors(form)
-    return render_template("iro/circle_member.html", child=child, form=form, errors=errors, member=None), (
+    return render_template("staff/circle_member.html", child=child, form=form, errors=errors, member=None), (
         400 if errors else 200
     )
 
@@ -51,11 +51,11 @@ def edit_member(child_id: int, member_id: int):
         service.audit(current_user, "changed_circle_member", child.id)
         if (member.email, member.mobile) != before:
             invitations.deliver_quietly(invitations.contact_changed(child, member))
-        return redirect(url_for("iro.child", child_id=child.id))
+        return redirect(url_for("staff.child", child_id=child.id))
     errors = _form_errors(form)
-    return render_template("iro/circle_member.html", child=child, form=form, errors=errors, member=member), (
-        400 if errors else 200
-    )
+    return render_template(
+        "staff/circle_member.html", child=child, form=form, errors=errors, member=member
+    ), (400 if errors else 200)
 
 
 @bp.route("/children/<int:child_id>/circle/<int:member_id>/remove", methods=["GET", "POST"])
@@ -69,8 +69,8 @@ def remove_member(child_id: int, member_id: int):
         member.removed_at = utcnow()
         invitations.member_removed(member)
         service.audit(current_user, "removed_circle_member", child.id)
-        return redirect(url_for("iro.child", child_id=child.id))
-    return render_template("iro/remove_member.html", child=child, member=member)
+        return redirect(url_for("staff.child", child_id=child.id))
+    return render_template("staff/remove_member.html", child=child, member=member)
 
 
 @bp.route("/children/<int:child_id>/contact", methods=["GET", "POST"])
@@ -86,8 +86,8 @@ def child_contact(child_id: int):
         service.audit(current_user, "changed_child_contact", child.id)
         if (child.email, child.mobile) != before:
             invitations.deliver_quietly(invitations.contact_changed(child, None))
-        return redirect(url_for("iro.child", child_id=child.id))
+        return redirect(url_for("staff.child", child_id=child.id))
     errors = _form_errors(form)
-    return render_template("iro/child_contact.html", child=child, form=form, errors=errors), (
+    return render_template("staff/child_contact.html", child=child, form=form, errors=errors), (
         400 if errors else 200
     )

@@ -1,0 +1,97 @@
+"""The fixed words of the domain: roles, statuses, channels and code lists.
+
+Plain Python, no database: views, forms, templates and rules use these, and the models
+store them (each as a CHECK-constrained column, so the database holds the same list)."""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class StaffRole(enum.StrEnum):
+    IRO = "iro"
+    MANAGER = "manager"
+
+
+class ReviewKind(enum.StrEnum):
+    CLA = "cla"  # child looked after: Care Planning Regulations 2010 reg 33
+
+
+class Role(enum.StrEnum):
+    """Who a respondent is to the child; the role decides which paper they get."""
+
+    CHILD = "child"
+    PARENT = "parent"
+    CARER = "carer"
+    PROFESSIONAL = "professional"
+
+
+class SubmissionStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SENT = "sent"
+
+
+class Channel(enum.StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    LETTER = "letter"
+
+
+class MessageKind(enum.StrEnum):
+    INVITATION = "invitation"
+    REMINDER = "reminder"
+
+
+class MessageStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"  # claimed by one run of the sender, so no other run sends it too
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"  # the person was removed or their address changed before it went
+
+
+class ActorKind(enum.StrEnum):
+    """Who did something in the audit trail."""
+
+    STAFF = "staff"
+    LINK = "link"  # whoever holds a personal link: the child, or one of their circle
+
+
+# Relationship -> (label, role). The role decides which consultation paper they get.
+RELATIONSHIPS: dict[str, tuple[str, Role]] = {
+    "mother": (_l("Mother"), Role.PARENT),
+    "father": (_l("Father"), Role.PARENT),
+    "parental_responsibility": (_l("Other person with parental responsibility"), Role.PARENT),
+    "foster_carer": (_l("Foster carer"), Role.CARER),
+    "kinship_carer": (_l("Kinship carer (family or friend)"), Role.CARER),
+    "residential_key_worker": (_l("Residential key worker"), Role.CARER),
+    "school": (_l("School or college"), Role.PROFESSIONAL),
+    "health": (_l("Health"), Role.PROFESSIONAL),
+    "social_worker": (_l("Social worker"), Role.PROFESSIONAL),
+    "other_professional": (_l("Other professional"), Role.PROFESSIONAL),
+}
+
+# Languages people most often ask for in England and Wales; "other" is noted by the IRO.
+LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "cy": "Cymraeg (Welsh)",
+    "pl": "Polski (Polish)",
+    "ro": "Română (Romanian)",
+    "ur": "اردو (Urdu)",
+    "pa": "ਪੰਜਾਬੀ (Punjabi)",
+    "bn": "বাংলা (Bengali)",
+    "ar": "العربية (Arabic)",
+    "so": "Soomaali (Somali)",
+    "pt": "Português (Portuguese)",
+    "es": "Español (Spanish)",
+    "other": "Another language",
+}
+
+# How the child and each circle member are told apart among a review's respondents.
+CHILD_KEY = "child"
+
+
+def respondent_key(member_id: int | None) -> str:
+    return CHILD_KEY if member_id is None else f"member:{member_id}"
