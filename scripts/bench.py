@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event  # noqa: E402
 
 from voice_app import create_app  # noqa: E402
-from voice_app.extensions import db  # noqa: E402
+from voice_app.data.database import db  # noqa: E402
 from voice_app.models import (  # noqa: E402
     AccessLink,
     Answer,

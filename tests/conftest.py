@@ -11,7 +11,7 @@ from sqlalchemy import event, text
 
 from tests.page_checks import PageCheckingClient
 from voice_app import create_app
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import Base
 
 

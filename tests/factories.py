@@ -6,7 +6,7 @@ import itertools
 from datetime import date, timedelta
 
 from voice_app import links
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import (
     AccessLink,
     Answer,

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from flask import has_app_context
 from flask.testing import FlaskClient
 
-from voice_app.extensions import db
+from voice_app.data.database import db
 
 
 class PageProblem(AssertionError):

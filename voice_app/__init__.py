@@ -13,7 +13,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from voice_app.config import load_config
-from voice_app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from voice_app.data.database import db
+from voice_app.extensions import babel, csrf, limiter, login_manager, migrate
 from voice_app.security import hide_tokens_in_access_logs, init_security_headers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

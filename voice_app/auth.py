@@ -9,7 +9,8 @@ from functools import wraps
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
 
-from voice_app.extensions import db, login_manager
+from voice_app.data.database import db
+from voice_app.extensions import login_manager
 from voice_app.models import AccessLink, StaffRole, StaffUser
 
 LINK_SESSION_KEY = "link_id"

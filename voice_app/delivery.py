@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 
 from voice_app import links
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import Invitation, Message, MessageStatus, utcnow
 from voice_app.senders import current_sender
 

@@ -14,8 +14,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from voice_app import invitations, schedule
+from voice_app.data.database import db
 from voice_app.delivery import deliver_due
-from voice_app.extensions import db
 from voice_app.models import (
     AccessLink,
     Answer,

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from voice_app import links, reviews, schedule
+from voice_app.data.database import db
 from voice_app.delivery import cancel_unsent, deliver_due
-from voice_app.extensions import db
 from voice_app.models import (
     Channel,
     Child,

@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import AccessLink, Child, hash_token, new_token, utcnow
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from voice_app import schedule
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import Child, Review, ReviewKind
 
 

@@ -7,7 +7,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from tests.factories import make_child, make_link, make_review, make_staff
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import AccessLink, Answer, Review, Submission, SubmissionStatus
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from tests.factories import make_child, make_member, make_member_submission, make_review, make_staff
 from tests.integration.test_iro import sign_in
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import AccessLink, CircleMember, Submission
 
 

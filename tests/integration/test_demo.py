@@ -4,7 +4,7 @@ import json
 
 from sqlalchemy import func, select
 
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import Child, CircleMember, Invitation, Review, StaffUser, Submission
 
 

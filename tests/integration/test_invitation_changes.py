@@ -18,8 +18,8 @@ from tests.factories import (
 )
 from tests.integration.test_iro import sign_in
 from voice_app import invitations
+from voice_app.data.database import db
 from voice_app.delivery import MAX_ATTEMPTS, deliver_due
-from voice_app.extensions import db
 from voice_app.models import AccessLink, AuditEvent, Message, Review, StaffRole
 
 

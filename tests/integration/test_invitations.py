@@ -15,7 +15,7 @@ from tests.factories import (
     make_staff,
 )
 from tests.integration.test_iro import sign_in
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import AccessLink, AuditEvent, Invitation, Message
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tests.factories import PASSWORD, make_child, make_link, make_review, make_sent_submission, make_staff
 from voice_app import schedule
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import AccessLink, AuditEvent, StaffRole
 
 LEO = {

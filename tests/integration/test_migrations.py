@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import Base
 
 

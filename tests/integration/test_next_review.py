@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from tests.factories import make_child, make_review, make_staff
 from voice_app import reviews, schedule
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import Review
 
 TODAY = date.today()

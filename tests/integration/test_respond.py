@@ -14,7 +14,7 @@ from tests.factories import (
     make_review,
     make_staff,
 )
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import Submission, SubmissionStatus
 from voice_app.questions import Topic, paper_for_role
 

@@ -8,7 +8,7 @@ import time_machine
 from sqlalchemy import select
 
 from tests.factories import make_child, make_review, make_staff
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import CircleMember, Message, MessageKind, Submission, SubmissionStatus, utcnow
 from voice_app.senders import SendFailed
 

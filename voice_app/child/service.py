@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from voice_app import reviews
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import (
     AccessLink,
     AuditEvent,

@@ -10,7 +10,7 @@ from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import Answer, Submission, utcnow
 from voice_app.questions.model import Form
 from voice_app.questions.runner import ParsedAnswer, parse_answer

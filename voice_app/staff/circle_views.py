@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from voice_app import invitations
 from voice_app.auth import iro_required
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import CircleMember, utcnow
 from voice_app.staff import bp, service
 from voice_app.staff.forms import CircleMemberForm, ConfirmForm, ContactForm

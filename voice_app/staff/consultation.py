@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import (
     CHILD_KEY,
     AccessLink,

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from voice_app import schedule
-from voice_app.extensions import db
+from voice_app.data.database import db
 from voice_app.models import (
     AuditEvent,
     Child,

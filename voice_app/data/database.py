@@ -1,0 +1,35 @@
+"""The database session and the one transaction policy.
+
+Only the data layer (voice_app/data/), the CLI, migrations and tests use `db`: everything
+else calls a named data function. A web request is one transaction, committed once by
+the request hook in create_app; work that must wait until that commit has landed (sending
+a message) is registered with `after_commit` and runs afterwards, outside the request's
+transaction, so a failure there can never undo what the person did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import g, has_request_context
+from flask_sqlalchemy import SQLAlchemy
+
+from voice_app.models.base import Base
+
+db = SQLAlchemy(model_class=Base)
+
+_AFTER_COMMIT = "voice_after_commit"
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once this request's transaction is committed (at once outside a
+    request: the CLI and jobs commit as they go)."""
+    if not has_request_context():
+        db.session.commit()
+        callback()
+        return
+    g.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def pending_after_commit() -> list[Callable[[], None]]:
+    return g.pop(_AFTER_COMMIT, [])
