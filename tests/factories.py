@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
-from voice_app import links
+from voice_app.data import links
 from voice_app.data.database import db
 from voice_app.models import (
     AccessLink,

@@ -13,7 +13,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from voice_app.config import load_config
-from voice_app.data.database import db
+from voice_app.data.database import db, pending_after_commit
+from voice_app.data.errors import NotFound as NotVisible
 from voice_app.extensions import babel, csrf, limiter, login_manager, migrate
 from voice_app.security import hide_tokens_in_access_logs, init_security_headers
 
@@ -89,12 +90,17 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def _commit_after_request(app: Flask) -> None:
-    """One transaction per request: committed if the view finished, rolled back if not."""
+    """One transaction per request, committed here and nowhere else: committed if the view
+    finished, rolled back if not. Work that must wait for the commit (sending the messages
+    the request queued) runs after it, so it can never undo or half-do the request."""
 
     @app.after_request
     def commit(response):
+        waiting = pending_after_commit()
         if response.status_code < 400:
             db.session.commit()
+            for callback in waiting:
+                callback()
         else:
             db.session.rollback()
         return response
@@ -113,6 +119,8 @@ def _register_error_pages(app: Flask) -> None:
         return handler
 
     app.register_error_handler(404, page("errors/404.html", 404))
+    # Something that does not exist, or that this person may not see: the same answer.
+    app.register_error_handler(NotVisible, page("errors/404.html", 404))
     app.register_error_handler(403, page("errors/404.html", 404))
     app.register_error_handler(413, page("errors/413.html", 413))
     app.register_error_handler(429, page("errors/429.html", 429))

@@ -4,16 +4,18 @@ personal link (the link's id in the session, checked again on every request)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
-from flask_login import current_user
+from flask import Flask, current_app, g, redirect, request, session, url_for
 
-from voice_app.data.database import db
+from voice_app.data import links, staff
 from voice_app.extensions import login_manager
-from voice_app.models import AccessLink, StaffRole, StaffUser
+from voice_app.permissions import CHILD_LINK, RESPONDENT_LINK, landing_url, mark
 
 LINK_SESSION_KEY = "link_id"
+SEEN_KEY = "link_seen"
 
 
 def init_login(app: Flask) -> None:
@@ -21,30 +23,21 @@ def init_login(app: Flask) -> None:
     login_manager.login_message = None
 
     @login_manager.user_loader
-    def load_staff(user_id: str) -> StaffUser | None:
-        return db.session.get(StaffUser, int(user_id))
+    def load_staff(user_id: str):
+        return staff.get(int(user_id))
 
     @login_manager.unauthorized_handler
     def unauthorised():
         return redirect(url_for("staff.sign_in", next=request.path))
 
+    @app.context_processor
+    def staff_home():
+        from flask_login import current_user
 
-def iro_required(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if current_user.role != StaffRole.IRO:
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapper
+        return {"staff_home_url": lambda: landing_url(current_user)}
 
 
-SEEN_KEY = "link_seen"
-
-
-def start_link_session(link: AccessLink) -> None:
+def start_link_session(link) -> None:
     # A new session for a new person: whoever used this browser before is signed out.
     session.clear()
     session[LINK_SESSION_KEY] = link.id
@@ -56,7 +49,8 @@ def _session_is_idle() -> bool:
     return int(time.time()) - session.get(SEEN_KEY, 0) > idle_seconds
 
 
-def current_link() -> AccessLink | None:
+def current_link():
+    """The personal link this browser opened, while it still works, or None."""
     link_id = session.get(LINK_SESSION_KEY)
     if link_id is None:
         return None
@@ -66,15 +60,15 @@ def current_link() -> AccessLink | None:
         return None
     session[SEEN_KEY] = int(time.time())
     if "current_link" not in g:
-        link = db.session.get(AccessLink, link_id)
+        link = links.get(link_id)
         g.current_link = link if link is not None and link.is_usable() else None
     return g.current_link
 
 
-def _link_of_kind(childs: bool):
-    def decorator(view):
+def _link_of_kind(childs: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
             link = current_link()
             if link is None:
                 return redirect(url_for("child.link_needed"))
@@ -83,10 +77,10 @@ def _link_of_kind(childs: bool):
                 return redirect(url_for("child.start" if link.is_childs else "respond.start"))
             return view(*args, **kwargs)
 
-        return wrapper
+        return mark(wrapper, CHILD_LINK if childs else RESPONDENT_LINK)
 
     return decorator
 
 
-link_required = _link_of_kind(childs=True)
+child_link_required = _link_of_kind(childs=True)
 respondent_link_required = _link_of_kind(childs=False)

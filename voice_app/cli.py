@@ -14,12 +14,14 @@ voice_cli = AppGroup("voice", help="My Voice commands.")
 @voice_cli.command("demo")
 @click.option("--json", "as_json", is_flag=True, help="Print sign-in details and links as JSON.")
 @click.option(
-    "--base-url", default="http://127.0.0.1:5000", show_default=True, help="Where the app is served."
+    "--base-url",
+    default=None,
+    help="Where the app is served, as in its links (default: the PUBLIC_BASE_URL setting).",
 )
 @click.option(
     "--allow-production", is_flag=True, help="Load demo accounts even in production (never on real data)."
 )
-def demo(as_json: bool, base_url: str, allow_production: bool) -> None:
+def demo(as_json: bool, base_url: str | None, allow_production: bool) -> None:
     """Load the demo data (safe to run again) and print how to sign in."""
     from voice_app.demo import load_demo
 
@@ -29,7 +31,7 @@ def demo(as_json: bool, base_url: str, allow_production: bool) -> None:
             "Use --allow-production on a training copy only."
         )
     handover = load_demo()
-    base_url = base_url.rstrip("/")
+    base_url = (base_url or current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
     for child in handover["children"]:
         child["link"] = base_url + child["link_path"]
         for person in child["circle"]:
@@ -54,7 +56,7 @@ def send_due_command() -> None:
     """Open consultations that are due, send reminders, and send or retry messages.
 
     Safe to run any number of times (cron runs it hourly): nobody gets the same message twice."""
-    from voice_app.invitations import send_due
+    from voice_app.data.invitations import send_due
 
     report = send_due()
     click.echo(

@@ -13,9 +13,10 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from voice_app import invitations, schedule
+from voice_app import schedule
+from voice_app.data import invitations
 from voice_app.data.database import db
-from voice_app.delivery import deliver_due
+from voice_app.data.messages import deliver_due
 from voice_app.models import (
     AccessLink,
     Answer,

@@ -17,9 +17,9 @@ from tests.factories import (
     make_staff,
 )
 from tests.integration.test_iro import sign_in
-from voice_app import invitations
+from voice_app.data import invitations
 from voice_app.data.database import db
-from voice_app.delivery import MAX_ATTEMPTS, deliver_due
+from voice_app.data.messages import MAX_ATTEMPTS, deliver_due
 from voice_app.models import AccessLink, AuditEvent, Message, Review, StaffRole
 
 
@@ -87,7 +87,7 @@ class FailingSender:
     keeps_links = False
 
     def send(self, message):
-        from voice_app.senders import SendFailed
+        from voice_app.messaging.senders import SendFailed
 
         raise SendFailed("try later")
 

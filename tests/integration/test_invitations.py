@@ -106,7 +106,7 @@ def test_outbox_shows_this_iros_messages_only(client, family):
     other_iro = make_staff()
     other_child = make_child(other_iro, first_name="Zed")
     other_review = make_review(other_child)
-    from voice_app import invitations
+    from voice_app.data import invitations
 
     invitations.invite(other_review, [make_member(other_child, "Zara", "mother", email="zara@example.org")])
     db.session.commit()
@@ -155,7 +155,7 @@ def test_summary_lays_views_side_by_side_and_lists_who_did_not_answer(client, fa
     make_member_submission(
         family["carer"], review, {"home": ("4", "Settled"), "support_needed": (None, "Respite")}
     )
-    from voice_app import invitations
+    from voice_app.data import invitations
 
     invitations.invite(review, [family["teacher"]])
     db.session.commit()
@@ -193,7 +193,7 @@ def test_summary_queries_do_not_grow_with_respondents(client, family, query_coun
     sign_in(client, family["iro"])
     with query_counter() as few:
         assert client.get(f"/staff/reviews/{review.id}").status_code == 200
-    from voice_app import invitations
+    from voice_app.data import invitations
 
     for number in range(30):
         member = make_member(child, f"Person {number}", "other_professional", email=f"p{number}@example.org")
@@ -210,7 +210,7 @@ def test_caseload_queries_do_not_grow_with_circles(client, family, query_counter
     sign_in(client, family["iro"])
     with query_counter() as few:
         client.get("/staff/")
-    from voice_app import invitations
+    from voice_app.data import invitations
 
     for number in range(10):
         child = make_child(family["iro"], first_name=f"Kid{number}")
@@ -242,7 +242,7 @@ class ExplodingSender:
 
 
 def test_a_broken_sender_never_breaks_the_iros_page(app, client, family):
-    from voice_app.senders import SendFailed
+    from voice_app.messaging.senders import SendFailed
 
     class FailingSender:
         keeps_links = False

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from tests.factories import make_child, make_review, make_staff
-from voice_app import reviews, schedule
+from voice_app import schedule
+from voice_app.data import reviews
 from voice_app.data.database import db
 from voice_app.models import Review
 

@@ -16,7 +16,7 @@ from tests.factories import (
 )
 from voice_app.data.database import db
 from voice_app.models import Submission, SubmissionStatus
-from voice_app.questions import Topic, paper_for_role
+from voice_app.questions import Topic, form_for
 
 
 @pytest.fixture
@@ -37,9 +37,9 @@ def open_paper(client, token):
 
 @pytest.mark.parametrize("role", ["parent", "carer", "professional"])
 def test_every_paper_asks_the_core_topics_on_the_childs_scale(role):
-    paper = paper_for_role(role)
+    paper = form_for(role, 10)
     assert {q.topic for q in paper.topic_questions} == set(Topic)
-    child_home = paper_for_role("parent").question("home")
+    child_home = form_for("parent", 10).question("home")
     for question in paper.topic_questions:
         assert [o.value for o in question.options] == [o.value for o in child_home.options]
         assert question.more_label
@@ -47,7 +47,7 @@ def test_every_paper_asks_the_core_topics_on_the_childs_scale(role):
 
 def test_role_questions_are_asked():
     assert {"contact", "attend", "support", "worries", "want_from_review"} <= {
-        q.key for q in paper_for_role("parent").questions
+        q.key for q in form_for("parent", 10).questions
     }
     assert {
         "placement",
@@ -56,9 +56,9 @@ def test_role_questions_are_asked():
         "family_time_notes",
         "support_needed",
         "advocate",
-    } <= {q.key for q in paper_for_role("carer").questions}
+    } <= {q.key for q in form_for("carer", 10).questions}
     assert {"attend", "progress", "concerns", "recommendations"} <= {
-        q.key for q in paper_for_role("professional").questions
+        q.key for q in form_for("professional", 10).questions
     }
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from tests.factories import make_child, make_review, make_staff
 from voice_app.data.database import db
+from voice_app.messaging.senders import SendFailed
 from voice_app.models import CircleMember, Message, MessageKind, Submission, SubmissionStatus, utcnow
-from voice_app.senders import SendFailed
 
 # Review on Thursday 7 January 2027. Counting back over Christmas (25 and 28 December and
 # 1 January are bank holidays), consultation opens 15 working days before, on Monday

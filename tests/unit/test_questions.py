@@ -2,10 +2,10 @@
 
 from werkzeug.datastructures import MultiDict
 
-from voice_app.questions import FORMS, Kind, Topic, form_for_child
-from voice_app.questions.runner import MAX_TEXT_LENGTH, parse_answer
+from voice_app.questions import FORMS, Kind, Topic, form_for
+from voice_app.questions.parsing import MAX_TEXT_LENGTH, parse_answer
 
-FORM = form_for_child(10)
+FORM = form_for("child", 10)
 
 
 def test_form_asks_the_issue_questions_in_order():

@@ -3,8 +3,8 @@ turned into SendFailed so they are retried, never raised at a page."""
 
 import pytest
 
+from voice_app.messaging.senders import NotifySender, OutboxSender, SendFailed
 from voice_app.models import Message
-from voice_app.senders import NotifySender, OutboxSender, SendFailed
 
 TEMPLATES = {("email", "invitation"): "tpl-email-inv", ("sms", "reminder"): "tpl-sms-rem"}
 
@@ -70,7 +70,7 @@ def test_the_outbox_keeps_links_and_notify_does_not():
 
 
 def test_notify_is_used_when_an_api_key_is_set(app):
-    from voice_app.senders import current_sender
+    from voice_app.messaging.senders import current_sender
 
     app.config["NOTIFY_API_KEY"] = "test_key-" + "0" * 36 + "-" + "1" * 36
     try:

@@ -1,53 +1,99 @@
-"""Reads one question's answer from a posted form and checks it, whatever the question."""
+"""The one question-page runner shared by the child's journey and the adults' papers: shows
+a question, saves its answer as the person goes, and moves them on. The blueprint says
+which endpoints and template to use and how to save; the form decides everything else.
+
+A GET never makes or changes what a person said: the draft is made by the POST that saves
+the first answer. The one thing a GET notes is the page a person is on, on a draft they
+already have (like a link's "last opened"), so they come back where they were."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from flask_babel import gettext as _
+from flask import abort, redirect, render_template, request, url_for
 
-from voice_app.questions.model import Question
+from voice_app.questions.model import Form
+from voice_app.questions.parsing import parse_answer
 
-MAX_TEXT_LENGTH = 5000
-
-
-@dataclass
-class ParsedAnswer:
-    choice: str | None = None
-    text: str | None = None
-    errors: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.choice and not self.text
+# save(question_key, choice, text, key of the page to carry on from, or None)
+SaveAnswer = Callable[[str, str | None, str | None, str | None], None]
+# note_position(question_key): remember the page a person is on, if they have a draft
+NotePosition = Callable[[str], None]
 
 
-def _clean_text(raw: str | None) -> str | None:
-    if raw is None:
-        return None
-    # Keep line breaks a person typed; drop NUL and other control characters that no
-    # keyboard makes and some databases refuse.
-    cleaned = "".join(ch for ch in raw if ch in "\n\t" or ch >= " ").replace("\r", "")
-    return cleaned.strip() or None
+@dataclass(frozen=True)
+class Journey:
+    question_endpoint: str  # takes key=
+    check_endpoint: str
+    start_endpoint: str
+    template: str
+    continue_text: str
+    return_text: str
 
 
-def parse_answer(question: Question, formdata) -> ParsedAnswer:
-    answer = ParsedAnswer()
-    if question.has_choice:
-        choice = formdata.get("choice") or None
-        if choice is not None and question.option(choice) is None:
-            answer.errors["choice"] = _("Choose one of the answers, or skip this question.")
+def has_answers(answers: Mapping[str, Any]) -> bool:
+    return any(not answer.is_empty for answer in answers.values())
+
+
+def question_page(
+    journey: Journey,
+    form: Form,
+    answers: Mapping[str, Any],
+    key: str,
+    name: str,
+    save: SaveAnswer,
+    note_position: NotePosition,
+):
+    """GET shows the question (and notes the page, so closing the phone and coming back
+    lands here); POST saves the answer and goes to the next page. Bad input comes back with
+    its message and exactly what was typed."""
+    question = form.question(key) or abort(404)
+    returning_to_check = request.values.get("return") == "check"
+    following, previous = form.next_after(key), form.before(key)
+    answer = answers.get(key)
+    values = {"choice": answer.choice if answer else None, "text": answer.text if answer else None}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        parsed = parse_answer(question, request.form)
+        if parsed.errors:
+            errors = parsed.errors
+            values = {"choice": request.form.get("choice"), "text": request.form.get("text")}
         else:
-            answer.choice = choice
-    if question.has_text:
-        raw = formdata.get("text") or ""
-        # Cut before cleaning: a huge paste is refused without walking all of it.
-        answer.text = _clean_text(raw[: MAX_TEXT_LENGTH * 2])
-        if len(raw) > MAX_TEXT_LENGTH * 2:
-            answer.text = raw[: MAX_TEXT_LENGTH * 2]
-        if answer.text and len(answer.text) > MAX_TEXT_LENGTH:
-            answer.errors["text"] = _(
-                "Your answer is a bit too long. Make it shorter than %(limit)s characters.",
-                limit=f"{MAX_TEXT_LENGTH:,}",
-            )
-    return answer
+            # Where to carry on from after closing the phone: the page after this one.
+            carry_on = None if returning_to_check or following is None else following.key
+            save(key, parsed.choice, parsed.text, carry_on)
+            if carry_on is None:
+                return redirect(url_for(journey.check_endpoint))
+            return redirect(url_for(journey.question_endpoint, key=carry_on))
+    else:
+        note_position(key)
+
+    check_url = url_for(journey.check_endpoint)
+    action_args = {"return": "check"} if returning_to_check else {}
+    return render_template(
+        journey.template,
+        question=question,
+        name=name,
+        position=form.index_of(key) + 1,
+        total=len(form.questions),
+        values=values,
+        errors=errors,
+        action_url=url_for(journey.question_endpoint, key=key, **action_args),
+        submit_text=journey.return_text if returning_to_check else journey.continue_text,
+        skip_url=check_url
+        if returning_to_check or following is None
+        else url_for(journey.question_endpoint, key=following.key),
+        back_url=check_url
+        if returning_to_check
+        else (
+            url_for(journey.question_endpoint, key=previous.key)
+            if previous
+            else url_for(journey.start_endpoint)
+        ),
+    ), (400 if errors else 200)
+
+
+def change_urls(journey: Journey, form: Form) -> dict[str, str]:
+    return {q.key: url_for(journey.question_endpoint, key=q.key, **{"return": "check"}) for q in form.questions}

@@ -1,15 +1,15 @@
-"""The IRO manages a child's circle: parents, carers and professionals."""
+"""The IRO manages a child's circle (parents, carers and professionals) and where the
+child's own invitations go."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_login import current_user
 
-from voice_app import invitations
-from voice_app.auth import iro_required
-from voice_app.data.database import db
-from voice_app.models import CircleMember, utcnow
-from voice_app.staff import bp, service
+from voice_app.data import children, circle
+from voice_app.data.circle import MemberDetails
+from voice_app.permissions import IROS, staff_required
+from voice_app.staff import bp
 from voice_app.staff.forms import CircleMemberForm, ConfirmForm, ContactForm
 
 
@@ -21,36 +21,38 @@ def _form_errors(form) -> dict[str, str]:
     return errors
 
 
-@bp.route("/children/<int:child_id>/circle/new", methods=["GET", "POST"])
-@iro_required
-def add_member(child_id: int):
-    child = service.child_for_iro(current_user, child_id) or abort(404)
-    form = CircleMemberForm()
-    if form.validate_on_submit():
-        member = CircleMember(child_id=child.id)
-        form.populate_obj(member)
-        db.session.add(member)
-        db.session.flush()
-        service.audit(current_user, "added_circle_member", child.id)
-        return redirect(url_for("staff.child", child_id=child.id))
-    errors = _form_errors(form)
-    return render_template("staff/circle_member.html", child=child, form=form, errors=errors, member=None), (
-        400 if errors else 200
+def _details(form: CircleMemberForm) -> MemberDetails:
+    return MemberDetails(
+        name=form.name.data,
+        relationship_key=form.relationship_key.data,
+        email=form.email.data,
+        mobile=form.mobile.data,
+        preferred_language=form.preferred_language.data,
     )
 
 
+@bp.route("/children/<int:child_id>/circle/new", methods=["GET", "POST"])
+@staff_required(*IROS)
+def add_member(child_id: int):
+    child = children.child_for(current_user, child_id)
+    form = CircleMemberForm()
+    if form.validate_on_submit():
+        circle.add_member(current_user, child, _details(form))
+        return redirect(url_for("staff.child", child_id=child.id))
+    errors = _form_errors(form)
+    return render_template(
+        "staff/circle_member.html", child=child, form=form, errors=errors, member=None
+    ), (400 if errors else 200)
+
+
 @bp.route("/children/<int:child_id>/circle/<int:member_id>", methods=["GET", "POST"])
-@iro_required
+@staff_required(*IROS)
 def edit_member(child_id: int, member_id: int):
-    child = service.child_for_iro(current_user, child_id) or abort(404)
-    member = service.member_of(child, member_id) or abort(404)
+    child = children.child_for(current_user, child_id)
+    member = circle.member_of(child, member_id)
     form = CircleMemberForm(obj=member)
     if form.validate_on_submit():
-        before = (member.email, member.mobile)
-        form.populate_obj(member)
-        service.audit(current_user, "changed_circle_member", child.id)
-        if (member.email, member.mobile) != before:
-            invitations.deliver_quietly(invitations.contact_changed(child, member))
+        circle.change_member(current_user, child, member, _details(form))
         return redirect(url_for("staff.child", child_id=child.id))
     errors = _form_errors(form)
     return render_template(
@@ -59,33 +61,26 @@ def edit_member(child_id: int, member_id: int):
 
 
 @bp.route("/children/<int:child_id>/circle/<int:member_id>/remove", methods=["GET", "POST"])
-@iro_required
+@staff_required(*IROS)
 def remove_member(child_id: int, member_id: int):
-    child = service.child_for_iro(current_user, child_id) or abort(404)
-    member = service.member_of(child, member_id) or abort(404)
+    child = children.child_for(current_user, child_id)
+    member = circle.member_of(child, member_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        # What they already sent stays with the review; their links stop working.
-        member.removed_at = utcnow()
-        invitations.member_removed(member)
-        service.audit(current_user, "removed_circle_member", child.id)
+        circle.remove_member(current_user, child, member)
         return redirect(url_for("staff.child", child_id=child.id))
     return render_template("staff/remove_member.html", child=child, member=member)
 
 
 @bp.route("/children/<int:child_id>/contact", methods=["GET", "POST"])
-@iro_required
+@staff_required(*IROS)
 def child_contact(child_id: int):
     """The child's own email or mobile, for their invitations. Many children have neither:
     then the IRO gives them their link, or prints a letter."""
-    child = service.child_for_iro(current_user, child_id) or abort(404)
+    child = children.child_for(current_user, child_id)
     form = ContactForm(obj=child)
     if form.validate_on_submit():
-        before = (child.email, child.mobile)
-        child.email, child.mobile = form.email.data, form.mobile.data
-        service.audit(current_user, "changed_child_contact", child.id)
-        if (child.email, child.mobile) != before:
-            invitations.deliver_quietly(invitations.contact_changed(child, None))
+        children.change_contact(current_user, child, form.email.data, form.mobile.data)
         return redirect(url_for("staff.child", child_id=child.id))
     errors = _form_errors(form)
     return render_template("staff/child_contact.html", child=child, form=form, errors=errors), (

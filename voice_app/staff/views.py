@@ -8,16 +8,12 @@ from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from voice_app import links
-from voice_app.auth import iro_required
+from voice_app.data import children, circle, consultation, links, reviews, staff
+from voice_app.data.audit import record
 from voice_app.extensions import limiter
-from voice_app.models import StaffRole, StaffUser
-from voice_app.staff import bp, consultation, service
+from voice_app.permissions import IROS, MANAGERS, landing_url, public, staff_required
+from voice_app.staff import bp
 from voice_app.staff.forms import ConfirmForm, SignInForm
-
-
-def _landing_for(user: StaffUser) -> str:
-    return url_for("staff.caseload") if user.role == StaffRole.IRO else url_for("staff.service_overview")
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -29,20 +25,21 @@ def _safe_next(target: str | None) -> str | None:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
+@public
 def sign_in():
     if current_user.is_authenticated:
-        return redirect(_landing_for(current_user))
+        return redirect(landing_url(current_user))
     form = SignInForm()
     errors = {}
     if form.validate_on_submit():
-        user = service.find_staff_by_email(form.email.data.strip())
+        user = staff.find_by_email(form.email.data.strip())
         if user is None:
-            StaffUser.spend_equal_time(form.password.data)
+            staff.spend_equal_time(form.password.data)
         if user is not None and user.is_active and user.check_password(form.password.data):
             session.clear()
             login_user(user)
             session.permanent = True
-            return redirect(_safe_next(request.args.get("next")) or _landing_for(user))
+            return redirect(_safe_next(request.args.get("next")) or landing_url(user))
         errors["email"] = _("Enter a correct email address and password")
     elif form.errors:
         errors = {name: messages[0] for name, messages in form.errors.items() if name != "csrf_token"}
@@ -50,6 +47,7 @@ def sign_in():
 
 
 @bp.post("/sign-out")
+@public
 def sign_out():
     logout_user()
     session.clear()
@@ -57,72 +55,63 @@ def sign_out():
 
 
 @bp.get("/")
-@iro_required
+@staff_required(*IROS)
 def caseload():
-    return render_template("staff/caseload.html", rows=service.caseload(current_user))
+    return render_template("staff/caseload.html", rows=children.caseload(current_user))
+
+
+def _child_page(child, new_url=None):
+    return render_template(
+        "staff/child.html",
+        child=child,
+        active_links=links.working_child_links(child),
+        form=ConfirmForm(),
+        new_url=new_url,
+        circle=circle.members_of(child),
+    )
 
 
 @bp.get("/children/<int:child_id>")
-@iro_required
+@staff_required(*IROS)
 def child(child_id: int):
-    child = service.child_for_iro(current_user, child_id) or abort(404)
-    return render_template(
-        "staff/child.html",
-        child=child,
-        active_links=links.active_links(child),
-        form=ConfirmForm(),
-        circle=service.circle_of(child),
-    )
+    return _child_page(children.child_for(current_user, child_id))
 
 
 @bp.post("/children/<int:child_id>/links")
-@iro_required
+@staff_required(*IROS)
 def new_link(child_id: int):
-    child = service.child_for_iro(current_user, child_id) or abort(404)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
+    child = children.child_for(current_user, child_id)
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     # One working link at a time: a new one stops any old one a child may have lost.
-    links.revoke_links(child)
-    token = links.issue_link(child)
-    service.audit(current_user, "issued_personal_link", child.id)
-    new_url = links.public_url(token)
-    return render_template(
-        "staff/child.html",
-        child=child,
-        active_links=links.active_links(child),
-        form=form,
-        new_url=new_url,
-        circle=service.circle_of(child),
-    )
+    token = links.issue_child_link(child)
+    record(current_user, "issued_personal_link", child.id)
+    return _child_page(child, new_url=links.public_url(token))
 
 
 @bp.post("/children/<int:child_id>/links/stop")
-@iro_required
+@staff_required(*IROS)
 def stop_links(child_id: int):
-    child = service.child_for_iro(current_user, child_id) or abort(404)
+    child = children.child_for(current_user, child_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    links.revoke_links(child)
-    service.audit(current_user, "stopped_personal_links", child.id)
+    links.stop_child_links(child)
+    record(current_user, "stopped_personal_links", child.id)
     return redirect(url_for("staff.child", child_id=child.id))
 
 
 @bp.get("/reviews/<int:review_id>")
-@iro_required
+@staff_required(*IROS)
 def review(review_id: int):
-    review = service.review_for_iro(current_user, review_id) or abort(404)
+    review = reviews.review_for(current_user, review_id)
     summary = consultation.summary_for(review)
-    service.audit(current_user, "viewed_consultation_summary", review.child_id, review.id)
+    record(current_user, "viewed_consultation_summary", review.child_id, review.id)
     return render_template(
         "staff/review.html", review=review, child=review.child, summary=summary, form=ConfirmForm()
     )
 
 
 @bp.get("/overview")
+@staff_required(*MANAGERS)
 def service_overview():
-    if not current_user.is_authenticated:
-        return redirect(url_for("staff.sign_in", next=request.path))
-    if current_user.role != StaffRole.MANAGER:
-        abort(404)
-    return render_template("staff/overview.html", rows=service.overview())
+    return render_template("staff/overview.html", rows=staff.overview())

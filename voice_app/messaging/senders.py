@@ -4,11 +4,14 @@ Notify sender is used when NOTIFY_API_KEY is set."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from flask import current_app
 
-from voice_app.models import Channel, Message, MessageKind
+from voice_app.vocabulary import Channel, MessageKind
+
+if TYPE_CHECKING:
+    from voice_app.models import Message
 
 
 class SendFailed(Exception):

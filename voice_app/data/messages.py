@@ -8,11 +8,13 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import selectinload
 
-from voice_app import links
-from voice_app.data.database import db
-from voice_app.models import Invitation, Message, MessageStatus, utcnow
-from voice_app.senders import current_sender
+from voice_app.data import children, links
+from voice_app.data.database import after_commit, db
+from voice_app.messaging.senders import current_sender
+from voice_app.models import Child, Invitation, Message, StaffUser, utcnow
+from voice_app.vocabulary import MessageStatus
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,7 @@ def _forget_link(message: Message, revoke: bool) -> None:
     if not message.link:
         return
     if revoke:
-        links.revoke_token(message.link.rsplit("/c/", 1)[-1])
+        links.stop_token(message.link.rsplit("/c/", 1)[-1])
     message.body = message.body.replace(message.link, LINK_REMOVED)
     message.link = None
 
@@ -117,3 +119,40 @@ def cancel_unsent(invitation_ids: list[int]) -> None:
     for message in unsent:
         message.status = MessageStatus.CANCELLED
         _forget_link(message, revoke=True)
+
+
+def deliver_after_commit(messages: list[Message]) -> None:
+    """Try to send these messages as soon as the request that queued them has committed:
+    whatever happens, the page has already done its work, and send-due retries what did
+    not go."""
+    ids = [message.id for message in messages]
+    if not ids:
+        return
+
+    def deliver() -> None:
+        try:
+            deliver_due(only_ids=ids)
+        except Exception:  # a broken sender must never break the IRO's page
+            db.session.rollback()
+            log.exception("sending messages failed; send-due will try again")
+
+    after_commit(deliver)
+
+
+OUTBOX_PAGE_SIZE = 50
+
+
+def outbox_for(staff: StaffUser, page: int = 1) -> list[Message]:
+    """Messages about the children this member of staff may see, newest first."""
+    return list(
+        db.session.scalars(
+            select(Message)
+            .join(Invitation, Invitation.id == Message.invitation_id)
+            .join(Child, Child.id == Invitation.child_id)
+            .where(children.visible_to(staff))
+            .options(selectinload(Message.invitation).selectinload(Invitation.child))
+            .order_by(Message.id.desc())
+            .limit(OUTBOX_PAGE_SIZE)
+            .offset((page - 1) * OUTBOX_PAGE_SIZE)
+        )
+    )

@@ -11,60 +11,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from voice_app import links, reviews, schedule
+from voice_app import schedule
+from voice_app.consultation import Person
+from voice_app.data import audit, consultation, links, reviews
 from voice_app.data.database import db
-from voice_app.delivery import cancel_unsent, deliver_due
-from voice_app.models import (
-    Channel,
-    Child,
-    CircleMember,
-    Invitation,
-    Message,
-    MessageKind,
-    MessageStatus,
-    Review,
-    Submission,
-    SubmissionStatus,
-    respondent_key,
-)
+from voice_app.data.errors import NotFound
+from voice_app.data.messages import cancel_unsent, deliver_after_commit, deliver_due
+from voice_app.messaging import channel_for, message_text, recipient
+from voice_app.models import Child, CircleMember, Invitation, Message, Review, StaffUser, Submission
+from voice_app.vocabulary import Channel, MessageKind, MessageStatus, SubmissionStatus, respondent_key
 
 log = logging.getLogger(__name__)
-
-
-def channel_for(person: Child | CircleMember) -> Channel:
-    """Email if we have it, else a text message, else a printed letter."""
-    if person.email:
-        return Channel.EMAIL
-    if person.mobile:
-        return Channel.SMS
-    return Channel.LETTER
-
-
-def _recipient(person: Child | CircleMember, channel: Channel) -> str:
-    return person.email if channel == Channel.EMAIL else person.mobile
-
-
-def message_text(kind: str, channel: str, link: str) -> str:
-    """Nothing about the child: only the service's name and the person's link."""
-    service = current_app.config["SERVICE_NAME"]
-    if kind == MessageKind.REMINDER:
-        text = _("%(service)s: a reminder to share your views before the review meeting.", service=service)
-    else:
-        text = _("%(service)s: you are invited to share your views before a review meeting.", service=service)
-    if channel == Channel.SMS:
-        return f"{text} {link}"
-    return "\n\n".join(
-        [
-            text,
-            _("Open your personal link to answer:"),
-            link,
-            _("This link is just for you. Please do not share it."),
-        ]
-    )
 
 
 def _person(invitation: Invitation) -> Child | CircleMember:
@@ -120,27 +80,23 @@ def queue_message(invitation: Invitation, kind: MessageKind) -> Message | None:
     invitation.channel = channel
     if channel == Channel.LETTER:
         return None
-    recipient = _recipient(person, channel)
+    address = recipient(person, channel)
     already = db.session.scalars(
         select(Message.id).where(
-            Message.invitation_id == invitation.id, Message.kind == kind, Message.recipient == recipient
+            Message.invitation_id == invitation.id, Message.kind == kind, Message.recipient == address
         )
     ).first()
     if already is not None:
         return None
     try:
         with db.session.begin_nested():  # the link and the message stand or fall together
-            token = links.issue_link(
-                invitation.child,
-                invitation.circle_member_id,
-                invitation.review_id if invitation.circle_member_id else None,
-            )
+            token = links.issue_link_for(invitation.child, invitation.circle_member, invitation.review)
             url = links.public_url(token)
             message = Message(
                 invitation_id=invitation.id,
                 kind=kind,
                 channel=channel,
-                recipient=recipient,
+                recipient=address,
                 body=message_text(kind, channel, url),
                 link=url,
             )
@@ -169,12 +125,12 @@ def contact_changed(child: Child, member: CircleMember | None) -> list[Message]:
     cancelled, a member's old links stop (one may have gone to a wrong address), and open
     invitations go again to the new address."""
     if member is not None:
-        links.revoke_member_links(member.id)
+        links.stop_member_links(member.id)
     key = respondent_key(member.id if member else None)
     open_invitations = db.session.scalars(
         select(Invitation)
         .join(Review, Review.id == Invitation.review_id)
-        .where(Invitation.child_id == child.id, Invitation.respondent_key == key, Review.held_on.is_(None))
+        .where(Invitation.child_id == child.id, Invitation.respondent_key == key, reviews.TAKES_VIEWS)
     ).all()
     cancel_unsent([invitation.id for invitation in open_invitations])
     return [
@@ -185,24 +141,29 @@ def contact_changed(child: Child, member: CircleMember | None) -> list[Message]:
     ]
 
 
-def member_removed(member: CircleMember) -> None:
-    """Nothing more goes to someone removed from the circle, not even a retry."""
-    links.revoke_member_links(member.id)
-    invitation_ids = db.session.scalars(
-        select(Invitation.id).where(Invitation.circle_member_id == member.id)
-    ).all()
-    cancel_unsent(list(invitation_ids))
+def invitation_ids_of(member: CircleMember) -> list[int]:
+    return list(db.session.scalars(select(Invitation.id).where(Invitation.circle_member_id == member.id)))
 
 
-def deliver_quietly(messages: list[Message]) -> None:
-    """Try to send these messages now, from a page: whatever happens, the page carries on
-    and send-due retries what did not go."""
-    try:
-        db.session.commit()
-        deliver_due(only_ids=[message.id for message in messages])
-    except Exception:  # a broken sender must never break the IRO's page
-        db.session.rollback()
-        log.exception("sending messages failed; send-due will try again")
+def invite_people(staff: StaffUser, review: Review, people: list[Person]) -> None:
+    """The IRO invites these people; their messages go once the request has committed."""
+    reviews.ensure_takes_views(review)  # views sent now would miss the meeting
+    queued = invite(review, [person.member for person in people], invited_by_id=staff.id)
+    audit.record(staff, "invited_people", review.child_id, review.id)
+    deliver_after_commit(queued)
+
+
+def letter_link(staff: StaffUser, review: Review, key: str) -> tuple[Person, str]:
+    """A printable letter for someone without email or a mobile: the person and a new link.
+    Each letter carries a fresh link (for the child, it replaces their earlier ones)."""
+    reviews.ensure_takes_views(review)
+    person = next((p for p in consultation.summary_for(review).invitable if p.key == key), None)
+    if person is None:
+        raise NotFound(key)
+    get_or_create_invitation(review, person.member, staff.id)
+    token = links.issue_link_for(review.child, person.member, review)
+    audit.record(staff, "printed_letter", review.child_id, review.id)
+    return person, links.public_url(token)
 
 
 @dataclass
@@ -217,15 +178,13 @@ def _open_consultations(today: date) -> list[Review]:
     """Reviews not yet held whose consultation is open today. Every child in care has a
     next review: one is created by the statutory rule where none is scheduled. An unbooked
     review counts from its due date, the latest lawful day."""
-    for child in db.session.scalars(select(Child)).all():
-        reviews.next_review(child)
+    reviews.ensure_next_reviews()
     db.session.commit()
     opens_days = current_app.config["CONSULTATION_OPENS_WORKING_DAYS"]
     horizon = today + timedelta(days=opens_days * 2 + 14)  # past any run of bank holidays
-    pending = db.session.scalars(select(Review).where(Review.held_on.is_(None))).all()
     return [
         review
-        for review in pending
+        for review in reviews.pending_reviews()
         if today <= review.date_or_due <= horizon
         and today >= schedule.working_days_before(review.date_or_due, opens_days)
     ]

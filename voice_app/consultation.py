@@ -1,0 +1,144 @@
+"""A review's consultation as the IRO reads it: who was asked, how far each got, and
+everyone's answers laid side by side. Pure: it works on what the data layer loaded
+(voice_app/data/consultation.py) and reads every submission through the form version it
+was answered in."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import lazy_gettext as _l
+
+from voice_app.questions import Form, Question, Topic, form_of
+from voice_app.vocabulary import Role
+
+if TYPE_CHECKING:
+    from voice_app.models import Answer, CircleMember, Invitation, Submission
+
+
+class Status(enum.StrEnum):
+    NOT_INVITED = "not_invited"
+    INVITED = "invited"
+    OPENED = "opened"
+    SENT = "sent"
+
+
+STATUS_LABELS = {
+    Status.NOT_INVITED: _l("Not invited"),
+    Status.INVITED: _l("Invited"),
+    Status.OPENED: _l("Opened"),
+    Status.SENT: _l("Sent"),
+}
+ROLE_ORDER = {Role.CHILD: 0, Role.PARENT: 1, Role.CARER: 2, Role.PROFESSIONAL: 3}
+
+
+@dataclass
+class Person:
+    """The child or one of their circle, as one column of the summary."""
+
+    key: str
+    name: str
+    role: Role
+    label: str  # "Child", "Mother", "Foster carer"...
+    member: CircleMember | None = None
+    status: Status = Status.NOT_INVITED
+    invitation: Invitation | None = None
+    submissions: list[Submission] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def is_removed(self) -> bool:
+        return self.member is not None and self.member.removed_at is not None
+
+    @property
+    def form(self) -> Form:
+        """The form their newest submission was answered in (each is read through its own)."""
+        return form_of(self.submissions[0])
+
+
+@dataclass
+class Cell:
+    question: Question
+    answers: list[tuple[Submission, Answer]]  # newest first
+
+
+@dataclass
+class Summary:
+    people: list[Person]
+
+    @property
+    def responders(self) -> list[Person]:
+        return [p for p in self.people if p.submissions]
+
+    @property
+    def not_answered(self) -> list[Person]:
+        """Invited and not answered yet; someone removed since is no longer waited for."""
+        return [
+            p
+            for p in self.people
+            if not p.submissions and p.status != Status.NOT_INVITED and not p.is_removed
+        ]
+
+    @property
+    def not_invited(self) -> list[Person]:
+        return [p for p in self.people if p.status == Status.NOT_INVITED]
+
+    @property
+    def invitable(self) -> list[Person]:
+        """Who may be invited now: everyone but those removed from the circle."""
+        return [p for p in self.people if not p.is_removed]
+
+    def topics(self) -> list[tuple[Topic, str, list[tuple[bool, Cell | None]]]]:
+        """Rows of the side-by-side table: each core topic, one (asked, answers) per
+        responder, so "not asked" (a form without that topic) never reads as "skipped"."""
+        rows = []
+        for topic in Topic:
+            cells: list[tuple[bool, Cell | None]] = []
+            title = None
+            for person in self.responders:
+                asked = next((q for q in person.form.questions if q.topic == topic), None)
+                title = title or (asked.short_title if asked else None)
+                found = _cells(person, lambda q, topic=topic: q.topic == topic)
+                cells.append((asked is not None, found[0] if found else None))
+            if title:  # a topic somebody was asked about, even if they skipped it
+                rows.append((topic, str(title), cells))
+        return rows
+
+    @staticmethod
+    def requests_and_concerns(person: Person) -> list[Cell]:
+        return _cells(person, lambda q: q.is_request or q.is_concern)
+
+    @staticmethod
+    def own_words(person: Person) -> list[Cell]:
+        return _cells(person, lambda q: q.topic is None and not q.is_request and not q.is_concern)
+
+
+def _cells(person: Person, wanted: Any) -> list[Cell]:
+    """This person's answers to the wanted questions, in form order, newest first. Each
+    submission's answer is found by the question's key in that submission's own form."""
+    if not person.submissions:
+        return []
+    cells = []
+    for question in person.form.questions:
+        if not wanted(question):
+            continue
+        given = []
+        for submission in person.submissions:
+            answer = submission.answers_by_key().get(question.key)
+            if answer is not None and not answer.is_empty:
+                given.append((submission, answer))
+        if given:
+            cells.append(Cell(question, given))
+    return cells
+
+
+def order_people(people: list[Person]) -> list[Person]:
+    """Child first, then parents, carers, professionals; removed members only if they were
+    invited or sent something."""
+    visible = [p for p in people if not p.is_removed or p.invitation or p.submissions]
+    return sorted(visible, key=lambda p: (ROLE_ORDER[p.role], p.name))

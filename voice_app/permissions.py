@@ -1,0 +1,73 @@
+"""Who may open which page: the one place that decides it.
+
+Every view names who it is for with exactly one of these decorators:
+- `public` (anyone: the home page, help, sign-in);
+- `staff_required(*roles)` (a signed-in member of staff with one of these roles; anyone
+  else signed in gets "Page not found", so a page's existence is not given away);
+- `child_link_required` / `respondent_link_required` (voice_app/auth.py: someone who opened
+  a personal link of that kind).
+Each decorator marks the view with `access`, and tests/integration/test_permissions.py walks
+the URL map and fails for any endpoint without a mark. Which children a member of staff
+sees within their pages is decided by `data.children.visible_to`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort, url_for
+from flask_login import current_user
+
+from voice_app.extensions import login_manager
+from voice_app.vocabulary import StaffRole
+
+PUBLIC = "public"
+CHILD_LINK = "child link"
+RESPONDENT_LINK = "respondent link"
+
+# Who works with children's views, and who sees the service's figures.
+IROS = (StaffRole.IRO,)
+MANAGERS = (StaffRole.MANAGER,)
+
+# Where each role lands after signing in.
+LANDING = {StaffRole.IRO: "staff.caseload", StaffRole.MANAGER: "staff.service_overview"}
+
+
+def mark(view: Callable[..., Any], access: str | tuple[str, ...]) -> Callable[..., Any]:
+    view.access = access  # type: ignore[attr-defined]
+    return view
+
+
+def public(view: Callable[..., Any]) -> Callable[..., Any]:
+    return mark(view, PUBLIC)
+
+
+def has_role(user: Any, roles: tuple[str, ...]) -> bool:
+    return bool(user.is_authenticated and user.role in roles)
+
+
+def staff_required(*roles: StaffRole) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    if not roles:
+        raise ValueError("staff_required needs at least one role")
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(404)
+            return view(*args, **kwargs)
+
+        return mark(wrapper, tuple(roles))
+
+    return decorator
+
+
+def landing_url(user: Any) -> str:
+    """The signed-in person's home page, or the sign-in page."""
+    if user.is_authenticated and user.role in LANDING:
+        return url_for(LANDING[user.role])
+    return url_for("staff.sign_in")

@@ -1,0 +1,53 @@
+"""Reads one question's answer from a posted form and checks it, whatever the question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+
+from voice_app.questions.model import Question
+
+MAX_TEXT_LENGTH = 5000
+
+
+@dataclass
+class ParsedAnswer:
+    choice: str | None = None
+    text: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.choice and not self.text
+
+
+def _clean_text(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    # Keep line breaks a person typed; drop NUL and other control characters that no
+    # keyboard makes and some databases refuse.
+    cleaned = "".join(ch for ch in raw if ch in "\n\t" or ch >= " ").replace("\r", "")
+    return cleaned.strip() or None
+
+
+def parse_answer(question: Question, formdata) -> ParsedAnswer:
+    answer = ParsedAnswer()
+    if question.has_choice:
+        choice = formdata.get("choice") or None
+        if choice is not None and question.option(choice) is None:
+            answer.errors["choice"] = _("Choose one of the answers, or skip this question.")
+        else:
+            answer.choice = choice
+    if question.has_text:
+        raw = formdata.get("text") or ""
+        # Cut before cleaning: a huge paste is refused without walking all of it.
+        answer.text = _clean_text(raw[: MAX_TEXT_LENGTH * 2])
+        if len(raw) > MAX_TEXT_LENGTH * 2:
+            answer.text = raw[: MAX_TEXT_LENGTH * 2]
+        if answer.text and len(answer.text) > MAX_TEXT_LENGTH:
+            answer.errors["text"] = _(
+                "Your answer is a bit too long. Make it shorter than %(limit)s characters.",
+                limit=f"{MAX_TEXT_LENGTH:,}",
+            )
+    return answer
