@@ -13,10 +13,14 @@ DEV_ENV := VOICE_ENV=$${VOICE_ENV:-development}
 
 .PHONY: run test bench assets setup setup-dev chromium translations translations-check lock clean
 
+# Links printed by the demo and sent by the server point at the port served, unless
+# PUBLIC_BASE_URL is already set (to a proxy's address, say).
+LINKS_ENV := PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}
+
 run: setup assets
 	$(DEV_ENV) $(FLASK) db upgrade
-	$(DEV_ENV) $(FLASK) voice demo --base-url http://127.0.0.1:$(PORT)
-	$(DEV_ENV) $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(DEV_ENV) $(LINKS_ENV) $(FLASK) voice demo
+	$(DEV_ENV) $(LINKS_ENV) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: setup-dev assets chromium
 	$(BIN)/python scripts/check_translations.py

@@ -1,6 +1,8 @@
 """Checks every HTML page a test fetches: it parses, has exactly one <h1>, its <title> starts
 with that <h1>, no id is used twice, every form says where it goes, and the security headers
-are there."""
+are there. It also checks how every request used the database: a GET changes nothing a
+person said (it may add to the audit trail, note when a link was opened, and note the
+page a person is on), and no template runs a query."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from collections import Counter
 
 import html5lib
 from bs4 import BeautifulSoup
-from flask import has_app_context
+from flask import before_render_template, has_app_context, template_rendered
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from voice_app.data.database import db
 
@@ -64,15 +67,79 @@ def check_page(response) -> BeautifulSoup:
     return soup
 
 
+# What a GET may write: the audit trail, when a link was opened, where a person is.
+_GET_MAY_WRITE = (
+    re.compile(r"^INSERT INTO audit_event\b"),
+    re.compile(r"^UPDATE access_link SET last_opened_at=\S+ WHERE"),
+    re.compile(r"^UPDATE submission SET current_question=\S+, updated_at=submission\.updated_at WHERE"),
+)
+_WRITE = re.compile(r"^(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+
+
+class _Recorder:
+    """SQL run during one request, and SQL run while a template was rendering."""
+
+    def __init__(self):
+        self.writes: list[str] = []
+        self.in_templates: list[str] = []
+        self.rendering: list[str] = []
+
+    def statement(self, conn, cursor, statement, parameters, context, executemany):
+        text = re.sub(r"\s+", " ", statement).strip()
+        if _WRITE.match(text):
+            self.writes.append(text)
+        if self.rendering:
+            self.in_templates.append(f"{self.rendering[-1]}: {text}")
+
+    def before_render(self, app, template, context, **extra):
+        self.rendering.append(template.name)
+
+    def rendered(self, app, template, context, **extra):
+        if self.rendering:
+            self.rendering.pop()
+
+
+def _check_database_use(method: str, recorder: _Recorder) -> None:
+    if recorder.in_templates:
+        raise PageProblem(f"a template ran a query: {recorder.in_templates[0][:300]}")
+    if method == "GET":
+        changes = [w for w in recorder.writes if not any(p.match(w) for p in _GET_MAY_WRITE)]
+        if changes:
+            raise PageProblem(f"a GET wrote to the database: {changes[0][:300]}")
+
+
 class PageCheckingClient(FlaskClient):
     """A test client that checks every HTML page it fetches, whatever the test asserts."""
 
     def open(self, *args, **kwargs):
-        # Each request runs in a fresh context, so it gets its own app context, `g` and
-        # database session, as in production, even while the test holds an app context.
-        response = contextvars.Context().run(super().open, *args, **kwargs)
+        recorder = _Recorder()
+        app = self.application
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", recorder.statement)
+        before_render_template.connect(recorder.before_render, app)
+        template_rendered.connect(recorder.rendered, app)
+        try:
+            # Each request runs in a fresh context, so it gets its own app context, `g` and
+            # database session, as in production, even while the test holds an app context.
+            response = contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            event.remove(engine, "before_cursor_execute", recorder.statement)
+            before_render_template.disconnect(recorder.before_render, app)
+            template_rendered.disconnect(recorder.rendered, app)
         if has_app_context():
             db.session.rollback()  # end the test's snapshot: see what the request committed
+        _check_database_use(_method(args, kwargs), recorder)
         if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
             response.soup = check_page(response)
         return response
+
+
+def _method(args, kwargs) -> str:
+    if kwargs.get("method"):
+        return kwargs["method"].upper()
+    for arg in args:
+        method = getattr(arg, "method", None)  # an EnvironBuilder or a request environ
+        if isinstance(method, str):
+            return method.upper()
+    return "GET"

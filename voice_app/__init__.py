@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
@@ -16,7 +17,8 @@ from voice_app.config import load_config
 from voice_app.data.database import db, pending_after_commit
 from voice_app.data.errors import NotFound as NotVisible
 from voice_app.extensions import babel, csrf, limiter, login_manager, migrate
-from voice_app.security import hide_tokens_in_access_logs, init_security_headers
+from voice_app.log_privacy import install_log_privacy
+from voice_app.security import init_security_headers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,7 +60,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     init_security_headers(app)
-    hide_tokens_in_access_logs()
+    install_log_privacy()
 
     from voice_app import auth, filters
     from voice_app.child import bp as child_bp
@@ -114,6 +116,8 @@ def _register_error_pages(app: Flask) -> None:
             db.session.rollback()
             # Children keep "Leave this page quickly" and "Get help now" on error pages too.
             base = bases.get(request.blueprint, "child/base.html")
+            if base == bases["staff"]:
+                current_user.get_id()  # load who is signed in now, not while the page renders
             return render_template(template, base_template=base), status
 
         return handler

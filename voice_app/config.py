@@ -28,11 +28,16 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _make_instance_folder(instance_path: Path) -> None:
+    # Only its owner may enter: it holds the default database, with children's words in it.
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
 def _development_secret(instance_path: Path) -> str:
     """A random key kept in instance/, so development sessions survive a restart."""
     key_file = instance_path / "development-secret-key"
     if not key_file.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
+        _make_instance_folder(instance_path)
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
@@ -119,4 +124,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "NOTIFY_SMS_REMINDER_TEMPLATE_ID": os.environ.get("NOTIFY_SMS_REMINDER_TEMPLATE_ID"),
     }
     config.update(overrides)
+    if config["SQLALCHEMY_DATABASE_URI"] == default_database:
+        # SQLite makes the file but not its folder: without this `flask db upgrade` fails.
+        _make_instance_folder(instance_path)
     return config

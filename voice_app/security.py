@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import re
 import secrets
 
 from flask import Flask, g, request
@@ -55,29 +53,3 @@ def init_security_headers(app: Flask) -> None:
             headers["Pragma"] = "no-cache"
         return response
 
-
-_LINK_TOKEN = re.compile(r"/c/[A-Za-z0-9_\-]+")
-
-
-class HideLinkTokens(logging.Filter):
-    """Access logs show "/c/[hidden]" instead of a personal link's token."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = _LINK_TOKEN.sub("/c/[hidden]", record.msg)
-        if isinstance(record.args, tuple):
-            record.args = tuple(_hide(arg) for arg in record.args)
-        elif isinstance(record.args, dict):  # gunicorn's access log passes its atoms as a dict
-            record.args = {key: _hide(value) for key, value in record.args.items()}
-        return True
-
-
-def _hide(value):
-    return _LINK_TOKEN.sub("/c/[hidden]", value) if isinstance(value, str) else value
-
-
-def hide_tokens_in_access_logs() -> None:
-    for name in ("werkzeug", "gunicorn.access"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, HideLinkTokens) for f in logger.filters):
-            logger.addFilter(HideLinkTokens())

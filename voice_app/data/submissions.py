@@ -112,7 +112,8 @@ def note_position(submission: Submission | None, key: str) -> None:
     db.session.execute(
         update(Submission)
         .where(Submission.id == submission.id)
-        .values(current_question=key)
+        # updated_at stays as it was: looking at a page changes nothing they said.
+        .values(current_question=key, updated_at=Submission.updated_at)
         .execution_options(synchronize_session=False)
     )
 
