@@ -70,8 +70,8 @@ def check_page(response) -> BeautifulSoup:
 # What a GET may write: the audit trail, when a link was opened, where a person is.
 _GET_MAY_WRITE = (
     re.compile(r"^INSERT INTO audit_event\b"),
-    re.compile(r"^UPDATE access_link SET last_opened_at=\S+ WHERE"),
-    re.compile(r"^UPDATE submission SET current_question=\S+, updated_at=submission\.updated_at WHERE"),
+    re.compile(r"^UPDATE access_link SET last_opened_at=[^,]+ WHERE"),
+    re.compile(r"^UPDATE submission SET current_question=[^,]+, updated_at=submission\.updated_at WHERE"),
 )
 _WRITE = re.compile(r"^(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 

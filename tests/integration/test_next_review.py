@@ -4,9 +4,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from tests.factories import make_child, make_review, make_staff
+from tests.factories import make_child, make_link, make_review, make_staff
+from tests.integration.test_child_journey import open_link
+from tests.integration.test_iro import sign_in
 from voice_app import schedule
-from voice_app.data import reviews
+from voice_app.data import children, reviews
 from voice_app.data.database import db
 from voice_app.models import Review
 
@@ -69,3 +71,32 @@ def test_after_two_held_reviews_the_third_is_due_within_six_months(app_context):
     make_review(child, number=2, scheduled_for=date(2025, 4, 14), held_on=date(2025, 4, 14))
     third = reviews.next_review(child)
     assert (third.number, third.due_on) == (3, date(2025, 10, 14))
+
+
+def test_a_child_back_in_care_has_one_next_review_on_the_caseload_and_for_their_views(client):
+    """The caseload and the attach rule are one rule: a child who came back into care starts
+    again from their first review, wherever it is asked."""
+    iro = make_staff()
+    back_in_care = date(2026, 11, 11)
+    child = make_child(iro, looked_after_since=back_in_care)
+    # Two reviews held in an earlier period in care: they do not count towards this one.
+    make_review(child, number=1, scheduled_for=date(2025, 1, 20), held_on=date(2025, 1, 20))
+    make_review(child, number=2, scheduled_for=date(2025, 7, 21), held_on=date(2025, 7, 21))
+    due = schedule.first_review_due(back_in_care)
+    assert due == date(2026, 12, 9)
+
+    [row] = children.caseload(iro)
+    assert row.next_review is None and row.due_on == due
+    sign_in(client, iro)
+    assert "9 Dec 2026" in client.get("/staff/").soup.select_one(".voice-caseload tbody").get_text()
+
+    child_client = client.application.test_client()
+    token = make_link(child)
+    open_link(child_client, token)
+    child_client.post("/my-voice/start-again")
+    child_client.post("/my-voice/questions/home", data={"choice": "4"})
+    assert child_client.post("/my-voice/send").headers["Location"] == "/my-voice/sent"
+    attached = db.session.scalars(select(Review).where(Review.held_on.is_(None))).one()
+    assert (attached.number, attached.due_on) == (3, due)
+    [row] = children.caseload(iro)
+    assert row.next_review.id == attached.id and row.due_on == due

@@ -1,5 +1,6 @@
 """The children's form is well formed, and the runner reads answers safely."""
 
+import pytest
 from werkzeug.datastructures import MultiDict
 
 from voice_app.questions import FORMS, Kind, Topic, form_for
@@ -85,3 +86,22 @@ def test_control_characters_are_dropped(app):
     with app.test_request_context():
         parsed = parse_answer(FORM.question("worries"), MultiDict({"text": "hi\x00 there\x07"}))
     assert parsed.text == "hi there"
+
+
+def test_every_age_from_0_to_17_has_exactly_one_childrens_form():
+    from voice_app.questions import current_forms
+
+    for age in range(18):
+        matching = [f for f in current_forms() if f.audience == "child" and f.min_age <= age <= f.max_age]
+        assert len(matching) == 1, age
+        assert form_for("child", age) is matching[0]
+
+
+def test_forms_are_found_by_key_and_version_and_an_unknown_one_says_so():
+    from voice_app.questions import UnknownForm, get_form
+
+    assert get_form("child-8-12", 1) is FORM
+    with pytest.raises(UnknownForm):
+        get_form("child-8-12", 99)
+    with pytest.raises(UnknownForm):
+        form_for("child", 30)  # no child's form is written for an adult

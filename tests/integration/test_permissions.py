@@ -1,0 +1,114 @@
+"""Who may open which page, proved for every route in the URL map (the way GOV.UK Notify's
+admin tests its permissions): a new route without a guard fails here."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.factories import make_child, make_member, make_review, make_staff
+from tests.integration.test_iro import sign_in
+from voice_app.permissions import CHILD_LINK, IROS, MANAGERS, PUBLIC, RESPONDENT_LINK
+from voice_app.vocabulary import StaffRole
+
+# Endpoints that are not views of ours.
+NOT_OURS = {"static"}
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in NOT_OURS:
+            continue
+        yield rule, app.view_functions[rule.endpoint]
+
+
+def test_every_endpoint_says_who_may_open_it(app):
+    unmarked = [rule.endpoint for rule, view in _routes(app) if not hasattr(view, "access")]
+    assert unmarked == [], f"add public, staff_required(...) or a link guard to: {unmarked}"
+
+
+def test_only_the_pages_anyone_may_see_are_public(app):
+    public = sorted({rule.endpoint for rule, view in _routes(app) if view.access == PUBLIC})
+    assert public == [
+        "child.help_now",
+        "child.home",
+        "child.leave",
+        "child.link_needed",
+        "child.open_link",
+        "staff.sign_in",
+        "staff.sign_out",
+    ]
+
+
+def test_every_staff_page_names_a_role_and_every_other_page_a_link(app):
+    for rule, view in _routes(app):
+        if rule.endpoint.startswith("staff.") and view.access != PUBLIC:
+            assert view.access in (IROS, MANAGERS), rule.endpoint
+        if rule.endpoint.startswith("child.") and view.access != PUBLIC:
+            assert view.access == CHILD_LINK, rule.endpoint
+        if rule.endpoint.startswith("respond."):
+            assert view.access == RESPONDENT_LINK, rule.endpoint
+
+
+@pytest.fixture
+def others(app_context):
+    """A child of another IRO, with a review and a circle member: ids nobody here may use."""
+    other_iro = make_staff(email="other.iro@example.org")
+    child = make_child(other_iro)
+    return {
+        "child_id": child.id,
+        "review_id": make_review(child).id,
+        "member_id": make_member(child).id,
+        "key": "child",
+        "token": "not-a-token",
+    }
+
+
+def _url(rule, ids) -> str:
+    path = rule.rule
+    for name in rule.arguments:
+        path = re.sub(rf"<(?:\w+:)?{name}>", str(ids[name]), path)
+    return path
+
+
+def _guarded(app, access):
+    for rule, view in _routes(app):
+        if view.access == access:
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield rule, method
+
+
+@pytest.mark.parametrize("access", [IROS, MANAGERS], ids=["iro", "manager"])
+def test_staff_pages_send_someone_not_signed_in_to_sign_in(app, client, others, access):
+    for rule, method in _guarded(app, access):
+        response = client.open(_url(rule, others), method=method)
+        assert response.status_code == 302, (method, rule.rule)
+        assert response.headers["Location"].startswith("/staff/sign-in"), (method, rule.rule)
+
+
+def test_a_manager_gets_page_not_found_on_every_iro_page(app, client, others):
+    sign_in(client, make_staff(role=StaffRole.MANAGER, email="manager@example.org"))
+    for rule, method in _guarded(app, IROS):
+        assert client.open(_url(rule, others), method=method).status_code == 404, (method, rule.rule)
+
+
+def test_an_iro_gets_page_not_found_on_every_manager_page(app, client, others):
+    sign_in(client, make_staff())
+    for rule, method in _guarded(app, MANAGERS):
+        assert client.open(_url(rule, others), method=method).status_code == 404, (method, rule.rule)
+
+
+def test_an_iro_gets_page_not_found_for_another_iros_child_review_and_circle(app, client, others):
+    sign_in(client, make_staff())
+    with_ids = [(rule, method) for rule, method in _guarded(app, IROS) if rule.arguments]
+    assert len(with_ids) >= 8
+    for rule, method in with_ids:
+        assert client.open(_url(rule, others), method=method).status_code == 404, (method, rule.rule)
+
+
+@pytest.mark.parametrize("access", [CHILD_LINK, RESPONDENT_LINK], ids=["child", "respondent"])
+def test_link_pages_without_a_link_say_a_link_is_needed(app, client, others, access):
+    for rule, method in _guarded(app, access):
+        response = client.open(_url(rule, others), method=method)
+        assert response.headers["Location"] == "/link-needed", (method, rule.rule)
