@@ -29,7 +29,7 @@ def second_version(monkeypatch):
 
 
 def test_the_summary_reads_an_old_submission_through_its_own_version(client, second_version):
-    first, second = second_version
+    first, _second = second_version
     iro = make_staff()
     child = make_child(iro)
     review = make_review(child)
