@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -17,6 +18,7 @@ from voice_app.config import load_config
 from voice_app.data.database import db, pending_after_commit
 from voice_app.data.errors import NotFound as NotVisible
 from voice_app.extensions import babel, csrf, limiter, login_manager, migrate
+from voice_app.input_guard import init_input_guard
 from voice_app.log_privacy import install_log_privacy
 from voice_app.security import init_security_headers
 
@@ -40,12 +42,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     if app.config["PROXY_COUNT"]:
         # Behind a proxy: the client's real address (rate limits, audit) and scheme.
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )
     # Ids beyond the database's range are simply not found, never an error.
     app.url_map.converters["int"] = BoundedIntegerConverter
     app.jinja_loader = ChoiceLoader(
         [
-            app.jinja_loader,
+            cast(BaseLoader, app.jinja_loader),
             PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
         ]
     )
@@ -60,6 +64,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     init_security_headers(app)
+    init_input_guard(app)
     install_log_privacy()
 
     from voice_app import auth, filters
@@ -115,7 +120,7 @@ def _register_error_pages(app: Flask) -> None:
         def handler(error):
             db.session.rollback()
             # Children keep "Leave this page quickly" and "Get help now" on error pages too.
-            base = bases.get(request.blueprint, "child/base.html")
+            base = bases.get(request.blueprint or "", "child/base.html")
             if base == bases["staff"]:
                 current_user.get_id()  # load who is signed in now, not while the page renders
             return render_template(template, base_template=base), status

@@ -149,7 +149,7 @@ def _sent_views(child: Child, review: Review) -> None:
 
 
 # Each demo child's circle: (name, relationship, email, mobile, sends their paper).
-CIRCLES = {
+CIRCLES: dict[str, list[tuple[str, str, str | None, str | None, bool]]] = {
     "Sam": [
         ("Karen Taylor", "mother", "karen.taylor@example.org", None, False),
         ("Sue Jones", "foster_carer", None, "07700900123", True),

@@ -72,7 +72,9 @@ def people_by_review(
             person = people.get(respondent_key(member_id))
             if person is None or person.invitation is None:
                 continue
-            if (member_id is None and opened_at >= person.invitation.created_at) or link_review_id == review.id:
+            if (
+                member_id is None and opened_at >= person.invitation.created_at
+            ) or link_review_id == review.id:
                 person.status = Status.OPENED
         for submission in submissions_by_review[review.id]:
             person = people.get(respondent_key(submission.circle_member_id))

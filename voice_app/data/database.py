@@ -10,9 +10,11 @@ transaction, so a failure there can never undo what the person did.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from flask import g, has_request_context
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import CursorResult, Executable
 
 from voice_app.models.base import Base
 
@@ -33,3 +35,10 @@ def after_commit(callback: Callable[[], None]) -> None:
 
 def pending_after_commit() -> list[Callable[[], None]]:
     return g.pop(_AFTER_COMMIT, [])
+
+
+def rows_changed(statement: Executable) -> int:
+    """Run an UPDATE or DELETE and say how many rows it changed (a guarded update that
+    changed none lost a race, and the caller reads what the winner wrote)."""
+    result = db.session.execute(statement.execution_options(synchronize_session=False))
+    return cast(CursorResult, result).rowcount

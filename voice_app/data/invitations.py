@@ -52,7 +52,7 @@ def get_or_create_invitation(
     ).first()
     if existing is not None:
         return existing, False
-    person = member or db.session.get(Child, review.child_id)
+    person = member or db.session.get_one(Child, review.child_id)
     invitation = Invitation(
         review_id=review.id,
         child_id=review.child_id,
@@ -196,12 +196,14 @@ def send_due(today: date | None = None) -> SendDueReport:
     reminder_days = current_app.config["REMINDER_WORKING_DAYS"]
     report = SendDueReport()
     for review in _open_consultations(today):
-        child = db.session.get(Child, review.child_id)
+        child = db.session.get_one(Child, review.child_id)
         members = db.session.scalars(
             select(CircleMember).where(CircleMember.child_id == child.id, CircleMember.removed_at.is_(None))
         ).all()
         answered = _answered(review.id)
-        for person, member in [(child, None), *[(m, m) for m in members]]:
+        people: list[tuple[Child | CircleMember, CircleMember | None]] = [(child, None)]
+        people += [(m, m) for m in members]
+        for person, member in people:
             if (
                 not (person.email or person.mobile)
                 or respondent_key(member.id if member else None) in answered

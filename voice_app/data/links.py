@@ -16,7 +16,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from voice_app.data.database import db
+from voice_app.data.database import db, rows_changed
 from voice_app.models import AccessLink, Child, CircleMember, Review, hash_token, new_token, utcnow
 
 
@@ -88,7 +88,7 @@ def working_child_links(child: Child) -> list[AccessLink]:
 
 
 def stop_child_links(child: Child) -> int:
-    result = db.session.execute(
+    return rows_changed(
         update(AccessLink)
         .where(
             AccessLink.child_id == child.id,
@@ -96,9 +96,7 @@ def stop_child_links(child: Child) -> int:
             AccessLink.revoked_at.is_(None),
         )
         .values(revoked_at=utcnow())
-        .execution_options(synchronize_session=False)
     )
-    return result.rowcount
 
 
 def stop_member_links(member_id: int) -> None:

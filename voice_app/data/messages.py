@@ -11,7 +11,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
 from voice_app.data import children, links
-from voice_app.data.database import after_commit, db
+from voice_app.data.database import after_commit, db, rows_changed
 from voice_app.messaging.senders import current_sender
 from voice_app.models import Child, Invitation, Message, StaffUser, utcnow
 from voice_app.vocabulary import MessageStatus
@@ -36,14 +36,13 @@ def _ready(now: datetime):
 
 def _claim(message_id: int, now: datetime) -> bool:
     """Take the message for this run; when two runs overlap only one gets it."""
-    result = db.session.execute(
+    changed = rows_changed(
         update(Message)
         .where(Message.id == message_id, _ready(now), Message.attempts < MAX_ATTEMPTS)
         .values(status=CLAIMED, next_attempt_at=now)
-        .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return result.rowcount == 1
+    return changed == 1
 
 
 def _forget_link(message: Message, revoke: bool) -> None:
@@ -77,7 +76,7 @@ def deliver_due(now: datetime | None = None, only_ids: list[int] | None = None) 
     for message_id in db.session.scalars(query).all():
         if not _claim(message_id, now):
             continue
-        message = db.session.get(Message, message_id)
+        message = db.session.get_one(Message, message_id)
         if not _still_wanted(message):
             message.status = MessageStatus.CANCELLED
             _forget_link(message, revoke=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from voice_app.data.database import db
 from voice_app.data.reviews import TAKES_VIEWS
@@ -29,32 +29,32 @@ class OverviewRow:
     reviews_pending: int
 
 
+def _counts(query: Select[tuple[int, int]]) -> dict[int, int]:
+    return {key: count for key, count in db.session.execute(query).tuples()}
+
+
 def overview() -> list[OverviewRow]:
     """Figures per IRO for managers."""
     iros = db.session.scalars(
         select(StaffUser).where(StaffUser.role == StaffRole.IRO).order_by(StaffUser.name)
     ).all()
-    children = dict(db.session.execute(select(Child.iro_id, func.count(Child.id)).group_by(Child.iro_id)).all())
-    pending = dict(
-        db.session.execute(
-            select(Child.iro_id, func.count(Review.id))
-            .join(Review, Review.child_id == Child.id)
-            .where(TAKES_VIEWS)
-            .group_by(Child.iro_id)
-        ).all()
+    children = _counts(select(Child.iro_id, func.count(Child.id)).group_by(Child.iro_id))
+    pending = _counts(
+        select(Child.iro_id, func.count(Review.id))
+        .join(Review, Review.child_id == Child.id)
+        .where(TAKES_VIEWS)
+        .group_by(Child.iro_id)
     )
-    with_views = dict(
-        db.session.execute(
-            select(Child.iro_id, func.count(func.distinct(Review.id)))
-            .join(Review, Review.child_id == Child.id)
-            .join(Submission, Submission.review_id == Review.id)
-            .where(
-                TAKES_VIEWS,
-                Submission.status == SubmissionStatus.SENT,
-                Submission.circle_member_id.is_(None),  # the child's own views only
-            )
-            .group_by(Child.iro_id)
-        ).all()
+    with_views = _counts(
+        select(Child.iro_id, func.count(func.distinct(Review.id)))
+        .join(Review, Review.child_id == Child.id)
+        .join(Submission, Submission.review_id == Review.id)
+        .where(
+            TAKES_VIEWS,
+            Submission.status == SubmissionStatus.SENT,
+            Submission.circle_member_id.is_(None),  # the child's own views only
+        )
+        .group_by(Child.iro_id)
     )
     return [
         OverviewRow(iro, children.get(iro.id, 0), with_views.get(iro.id, 0), pending.get(iro.id, 0))

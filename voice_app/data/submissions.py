@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from voice_app.data import audit, reviews
-from voice_app.data.database import db
+from voice_app.data.database import db, rows_changed
 from voice_app.data.respondents import Respondent, find_paper
 from voice_app.models import AccessLink, Answer, Child, Submission, utcnow
 from voice_app.questions import Form, form_for
@@ -83,7 +83,9 @@ def _save_answer(
     elif existing is None:
         try:
             with db.session.begin_nested():
-                db.session.add(Answer(submission_id=submission.id, question_key=key, choice=choice, text=text))
+                db.session.add(
+                    Answer(submission_id=submission.id, question_key=key, choice=choice, text=text)
+                )
         except IntegrityError:
             db.session.execute(
                 update(Answer)
@@ -128,14 +130,13 @@ def send_child_views(child: Child) -> bool:
         return False
     review = reviews.next_review(child)
     now = utcnow()
-    result = db.session.execute(
+    changed = rows_changed(
         update(Submission)
         .where(Submission.id == draft.id, Submission.status == SubmissionStatus.DRAFT)
         .values(status=SubmissionStatus.SENT, review_id=review.id, sent_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
     )
     db.session.expire(draft)
-    return result.rowcount == 1
+    return changed == 1
 
 
 def last_sent(child: Child) -> Submission | None:
@@ -165,7 +166,9 @@ def start_paper(respondent: Respondent) -> Submission:
         form_version=respondent.paper.version,
         answers=[],
     )
-    respondent.submission = _insert_or_find(paper, lambda: find_paper(respondent.member.id, respondent.review.id))
+    respondent.submission = _insert_or_find(
+        paper, lambda: find_paper(respondent.member.id, respondent.review.id)
+    )
     return respondent.submission
 
 
@@ -181,17 +184,21 @@ def send_paper(respondent: Respondent) -> bool:
     if paper is None:
         return False
     now = utcnow()
-    result = db.session.execute(
+    changed = rows_changed(
         update(Submission)
         .where(Submission.id == paper.id, Submission.status == SubmissionStatus.DRAFT)
         .values(status=SubmissionStatus.SENT, sent_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
     )
     db.session.expire(paper)
-    return result.rowcount == 1
+    return changed == 1
 
 
 def record_own_view(link: AccessLink, submission: Submission, action: str) -> None:
     """A child or respondent looked at their own answers: audited like any other view."""
-    audit.record(link, action, child_id=submission.child_id, review_id=submission.review_id,
-                 submission_id=submission.id)
+    audit.record(
+        link,
+        action,
+        child_id=submission.child_id,
+        review_id=submission.review_id,
+        submission_id=submission.id,
+    )

@@ -71,7 +71,7 @@ def question_page(
         note_position(key)
 
     check_url = url_for(journey.check_endpoint)
-    action_args = {"return": "check"} if returning_to_check else {}
+    action_args: dict[str, Any] = {"return": "check"} if returning_to_check else {}
     return render_template(
         journey.template,
         question=question,
@@ -96,4 +96,5 @@ def question_page(
 
 
 def change_urls(journey: Journey, form: Form) -> dict[str, str]:
-    return {q.key: url_for(journey.question_endpoint, key=q.key, **{"return": "check"}) for q in form.questions}
+    back_to_check: dict[str, Any] = {"return": "check"}
+    return {q.key: url_for(journey.question_endpoint, key=q.key, **back_to_check) for q in form.questions}

@@ -114,7 +114,7 @@ def send():
 def sent():
     respondent = _respondent()
     submission = respondent.submission
-    if not _is_sent(respondent):
+    if submission is None or not _is_sent(respondent):
         return redirect(url_for("respond.start"))
     submissions.record_own_view(respondent.link, submission, "respondent_viewed_own_answers")
     return render_template(
