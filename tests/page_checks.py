@@ -111,7 +111,15 @@ def _check_database_use(method: str, recorder: _Recorder) -> None:
 class PageCheckingClient(FlaskClient):
     """A test client that checks every HTML page it fetches, whatever the test asserts."""
 
-    def open(self, *args, **kwargs):
+    _following_redirects = False  # True while Werkzeug makes the hops of a followed redirect
+
+    def open(self, *args, expect: int | None = None, **kwargs):
+        """`expect` is the status the test expects (default: 200 for a GET, a redirect for
+        a POST, as a form that worked answers); any other status fails the test at once.
+        With follow_redirects=True it is the status of the last page (default 200): the
+        hops on the way are still checked, but not for their status."""
+        hop = self._following_redirects
+        following = bool(kwargs.get("follow_redirects"))
         recorder = _Recorder()
         app = self.application
         with app.app_context():
@@ -119,20 +127,39 @@ class PageCheckingClient(FlaskClient):
         event.listen(engine, "before_cursor_execute", recorder.statement)
         before_render_template.connect(recorder.before_render, app)
         template_rendered.connect(recorder.rendered, app)
+        self._following_redirects = hop or following
         try:
             # Each request runs in a fresh context, so it gets its own app context, `g` and
             # database session, as in production, even while the test holds an app context.
             response = contextvars.Context().run(super().open, *args, **kwargs)
         finally:
+            self._following_redirects = hop
             event.remove(engine, "before_cursor_execute", recorder.statement)
             before_render_template.disconnect(recorder.before_render, app)
             template_rendered.disconnect(recorder.rendered, app)
         if has_app_context():
             db.session.rollback()  # end the test's snapshot: see what the request committed
-        _check_database_use(_method(args, kwargs), recorder)
+        method = _method(args, kwargs)
+        _check_database_use(method, recorder)
+        if expect is None:
+            expect = 200 if following or method == "GET" else 302
+        if not hop:  # a hop of a followed redirect: the outer call checks the last page's status
+            _check_status(response, expect)
         if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
             response.soup = check_page(response)
         return response
+
+
+def _check_status(response, expected: int) -> None:
+    if response.status_code != expected:
+        body = response.get_data(as_text=True)
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S)
+        asked = response.history[0].request if response.history else response.request
+        via = f" (followed to {response.request.path})" if response.history else ""
+        raise PageProblem(
+            f"{asked.method} {asked.path}{via} answered {response.status_code}, expected {expected}"
+            + (f": {_squash(re.sub('<[^>]+>', '', heading.group(1)))}" if heading else "")
+        )
 
 
 def _method(args, kwargs) -> str:

@@ -12,7 +12,7 @@ from voice_app.models import AccessLink, Answer, Review, Submission, SubmissionS
 
 
 def open_link(client, token):
-    response = client.get(f"/c/{token}")
+    response = client.get(f"/c/{token}", expect=302)
     assert response.status_code == 302
     assert response.headers["Location"] == "/my-voice"
     return client.get("/my-voice")
@@ -48,17 +48,17 @@ def test_only_the_hash_of_the_token_is_stored(client):
 def test_unknown_revoked_and_expired_links_say_how_to_get_a_new_one(client):
     child = make_child(make_staff())
     for token in ("not-a-real-token", make_link(child, revoked=True), make_link(child, expires_in_days=-1)):
-        response = client.get(f"/c/{token}")
+        response = client.get(f"/c/{token}", expect=404)
         assert response.status_code == 404
         assert "Ask your IRO or your social worker for a new link" in response.soup.get_text()
 
 
 def test_child_pages_need_a_link(client):
     for path in ("/my-voice", "/my-voice/questions/home", "/my-voice/check", "/my-voice/sent"):
-        response = client.get(path)
+        response = client.get(path, expect=302)
         assert response.status_code == 302
         assert response.headers["Location"] == "/link-needed"
-    assert client.get("/link-needed").status_code == 403
+    assert client.get("/link-needed", expect=403).status_code == 403
 
 
 def test_a_link_stopped_mid_journey_stops_working(client):
@@ -67,7 +67,7 @@ def test_a_link_stopped_mid_journey_stops_working(client):
     open_link(client, token)
     db.session.scalars(select(AccessLink)).one().revoked_at = db.func.now()
     db.session.commit()
-    assert client.get("/my-voice").headers["Location"] == "/link-needed"
+    assert client.get("/my-voice", expect=302).headers["Location"] == "/link-needed"
 
 
 def test_one_question_a_page_with_faces_words_and_tell_me_more(client):
@@ -127,7 +127,7 @@ def test_bad_input_gets_a_kind_message_and_keeps_what_was_typed(client):
     open_link(client, make_link(child))
     client.post("/my-voice/start-again")
     long_text = "I have a lot to say. " * 300
-    page = client.post("/my-voice/questions/home", data={"choice": "4", "text": long_text})
+    page = client.post("/my-voice/questions/home", data={"choice": "4", "text": long_text}, expect=400)
     assert page.status_code == 400
     assert page.soup.title.get_text().startswith("Error: ")
     summary = page.soup.select_one(".govuk-error-summary")
@@ -136,7 +136,7 @@ def test_bad_input_gets_a_kind_message_and_keeps_what_was_typed(client):
     assert page.soup.find("textarea").get_text() == long_text
     assert page.soup.find("input", attrs={"value": "4"}).has_attr("checked")
 
-    page = client.post("/my-voice/questions/attend", data={"choice": "tomorrow"})
+    page = client.post("/my-voice/questions/attend", data={"choice": "tomorrow"}, expect=400)
     assert page.status_code == 400
     assert page.soup.select_one(".govuk-error-summary a")["href"] == "#choice"
 
@@ -144,7 +144,7 @@ def test_bad_input_gets_a_kind_message_and_keeps_what_was_typed(client):
 def test_unknown_question_is_not_found(client):
     child = make_child(make_staff())
     open_link(client, make_link(child))
-    assert client.get("/my-voice/questions/favourite-colour").status_code == 404
+    assert client.get("/my-voice/questions/favourite-colour", expect=404).status_code == 404
 
 
 def test_check_answers_lets_the_child_change_any_answer(client):
@@ -241,7 +241,7 @@ def test_sending_nothing_is_refused_kindly(client):
     child = make_child(make_staff())
     open_link(client, make_link(child))
     client.post("/my-voice/start-again")
-    page = client.post("/my-voice/send")
+    page = client.post("/my-voice/send", expect=400)
     assert page.status_code == 400
     assert "Answer at least one" in page.soup.select_one(".govuk-error-summary").get_text()
     assert db.session.scalars(select(Submission)).one().status == SubmissionStatus.DRAFT
@@ -251,9 +251,9 @@ def test_leave_this_page_ends_the_session(client):
     child = make_child(make_staff())
     open_link(client, make_link(child))
     assert client.get("/my-voice").status_code == 200
-    response = client.get("/leave")
+    response = client.get("/leave", expect=302)
     assert response.status_code == 302 and response.headers["Location"].startswith("https://")
-    assert client.get("/my-voice").headers["Location"] == "/link-needed"
+    assert client.get("/my-voice", expect=302).headers["Location"] == "/link-needed"
 
 
 def test_a_link_session_ends_after_an_hour_idle(client):
@@ -262,4 +262,4 @@ def test_a_link_session_ends_after_an_hour_idle(client):
     with time_machine.travel(datetime.now(UTC) + timedelta(minutes=30)):
         assert client.get("/my-voice").status_code == 200  # still there, and kept alive
     with time_machine.travel(datetime.now(UTC) + timedelta(minutes=95)):
-        assert client.get("/my-voice").headers["Location"] == "/link-needed"
+        assert client.get("/my-voice", expect=302).headers["Location"] == "/link-needed"

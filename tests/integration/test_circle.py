@@ -51,6 +51,7 @@ def test_bad_details_get_clear_messages_and_keep_what_was_typed(client):
             "mobile": "12345",
             "preferred_language": "en",
         },
+        expect=400,
     )
     assert page.status_code == 400
     summary = page.soup.select_one(".govuk-error-summary")
@@ -104,7 +105,7 @@ def test_removing_someone_keeps_what_they_sent_and_stops_their_links(client):
     assert "Karen Taylor" not in client.get(f"/staff/children/{child.id}").soup.find("main").get_text()
     # Their answers are still in the review's summary.
     assert "Fine" in client.get(f"/staff/reviews/{review.id}").soup.get_text()
-    assert client.get(f"/c/{token}").status_code == 404
+    assert client.get(f"/c/{token}", expect=404).status_code == 404
 
 
 def test_another_iros_childs_circle_is_not_found(client):
@@ -117,9 +118,9 @@ def test_another_iros_childs_circle_is_not_found(client):
         f"/staff/children/{their_child.id}/circle/{member.id}",
         f"/staff/children/{their_child.id}/circle/{member.id}/remove",
     ):
-        assert client.get(path).status_code == 404
+        assert client.get(path, expect=404).status_code == 404
     my_child = make_child(mine)
-    assert client.get(f"/staff/children/{my_child.id}/circle/{member.id}").status_code == 404
+    assert client.get(f"/staff/children/{my_child.id}/circle/{member.id}", expect=404).status_code == 404
 
 
 def test_iro_sets_where_the_childs_own_invitations_go(client):
@@ -128,7 +129,7 @@ def test_iro_sets_where_the_childs_own_invitations_go(client):
     sign_in(client, iro)
     page = client.get(f"/staff/children/{child.id}")
     assert "Nowhere yet" in page.soup.get_text()
-    bad = client.post(f"/staff/children/{child.id}/contact", data={"email": "", "mobile": "0123"})
+    bad = client.post(f"/staff/children/{child.id}/contact", data={"email": "", "mobile": "0123"}, expect=400)
     assert bad.status_code == 400 and "UK mobile number" in bad.soup.get_text()
     client.post(f"/staff/children/{child.id}/contact", data={"email": "", "mobile": "07700 900 555"})
     db.session.refresh(child)
@@ -136,4 +137,4 @@ def test_iro_sets_where_the_childs_own_invitations_go(client):
     other = make_staff()
     client.post("/staff/sign-out")
     sign_in(client, other)
-    assert client.get(f"/staff/children/{child.id}/contact").status_code == 404
+    assert client.get(f"/staff/children/{child.id}/contact", expect=404).status_code == 404

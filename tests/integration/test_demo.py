@@ -31,7 +31,7 @@ def test_demo_is_idempotent_and_hands_over_json(app, app_context, client):
     assert len({child["age"] for child in handover["children"]}) >= 3
 
     child = handover["children"][0]
-    response = client.get(child["link_path"])
+    response = client.get(child["link_path"], expect=302)
     assert response.status_code == 302
     assert child["name"].split()[0] in client.get("/my-voice").soup.get_text()
 
@@ -53,7 +53,7 @@ def test_demo_is_idempotent_and_hands_over_json(app, app_context, client):
     # Trainers get each circle member's link too, and it opens their paper.
     carer = next(p for c in handover["children"] for p in c["circle"] if p["role"] == "carer")
     trainer = app.test_client()
-    assert trainer.get(carer["link_path"]).headers["Location"] == "/your-views"
+    assert trainer.get(carer["link_path"], expect=302).headers["Location"] == "/your-views"
     assert "Your views for" in trainer.get("/your-views").soup.h1.get_text()
 
 

@@ -68,7 +68,7 @@ def test_correcting_an_email_stops_the_old_link_and_invites_the_new_address(clie
     messages = all_messages()
     assert [m.recipient for m in messages] == ["karen@exmaple.org", "karen@example.org"]
     assert messages[1].status == "sent"
-    assert client.get(f"/c/{old_token}").status_code == 404  # the link sent to the typo is dead
+    assert client.get(f"/c/{old_token}", expect=404).status_code == 404  # the link sent to the typo is dead
 
 
 def test_someone_invited_by_letter_gets_an_email_once_they_have_one(client, family):
@@ -155,7 +155,7 @@ def test_people_who_already_answered_are_not_invited_and_nobody_gets_two_message
 def test_a_paper_keeps_its_form_when_the_persons_role_changes(client, other_client, family):
     mother, review = family["mother"], family["review"]
     token = make_member_link(mother, review)
-    client.get(f"/c/{token}")
+    client.get(f"/c/{token}", expect=302)
     client.post("/your-views/questions/want_from_review", data={"text": "More contact"})
     mother.relationship_key = "foster_carer"
     db.session.commit()
@@ -169,11 +169,13 @@ def test_after_the_review_is_held_links_take_no_views_and_nobody_can_be_invited(
     token = make_member_link(mother, review)
     review.held_on = date.today()
     db.session.commit()
-    other_client.get(f"/c/{token}")
-    page = other_client.get("/your-views")
+    other_client.get(f"/c/{token}", expect=302)
+    page = other_client.get("/your-views", expect=410)
     assert page.status_code == 410
     assert "review has taken place" in page.soup.h1.get_text()
-    assert other_client.post("/your-views/questions/home", data={"choice": "3"}).status_code == 410
+    assert (
+        other_client.post("/your-views/questions/home", data={"choice": "3"}, expect=410).status_code == 410
+    )
     sign_in(client, family["iro"])
     assert (
         client.post(

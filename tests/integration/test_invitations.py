@@ -75,7 +75,7 @@ def test_iro_invites_people_each_with_their_own_link_by_email_text_or_letter(cli
 
 def test_choosing_nobody_is_a_clear_error(client, family):
     sign_in(client, family["iro"])
-    page = client.post(f"/staff/reviews/{family['review'].id}/invite", data={})
+    page = client.post(f"/staff/reviews/{family['review'].id}/invite", data={}, expect=400)
     assert page.status_code == 400
     assert "Choose at least one person" in page.soup.select_one(".govuk-error-summary").get_text()
 
@@ -86,14 +86,14 @@ def test_a_letter_has_the_link_written_out_and_as_a_qr_code(client, other_client
     client.post(f"/staff/reviews/{review.id}/invite", data={"people": people_keys(family, "father")})
     summary = client.get(f"/staff/reviews/{review.id}")
     button = summary.soup.find("button", string=lambda s: s and "Print a letter for Dave Brown" in s)
-    letter = client.post(button.find_parent("form")["action"])
+    letter = client.post(button.find_parent("form")["action"], expect=200)
     assert letter.status_code == 200
     assert letter.soup.select_one(".voice-qr svg") is not None
     url = letter.soup.select_one(".voice-letter code").get_text()
     assert "/c/" in url and "Dave Brown" in letter.soup.get_text()
     assert "Sam" not in letter.soup.select_one(".voice-letter").get_text()
     token = url.rsplit("/c/", 1)[1]
-    assert other_client.get(f"/c/{token}").headers["Location"] == "/your-views"
+    assert other_client.get(f"/c/{token}", expect=302).headers["Location"] == "/your-views"
     assert "Sam's review" in other_client.get("/your-views").soup.h1.get_text()
     assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "printed_letter")).one()
 
@@ -228,9 +228,12 @@ def test_another_iros_review_cannot_be_invited_to_or_printed(client, family):
     other = make_staff()
     sign_in(client, other)
     review = family["review"]
-    assert client.get(f"/staff/reviews/{review.id}/invite").status_code == 404
-    assert client.post(f"/staff/reviews/{review.id}/invite", data={"people": ["child"]}).status_code == 404
-    assert client.post(f"/staff/reviews/{review.id}/letters/child").status_code == 404
+    assert client.get(f"/staff/reviews/{review.id}/invite", expect=404).status_code == 404
+    assert (
+        client.post(f"/staff/reviews/{review.id}/invite", data={"people": ["child"]}, expect=404).status_code
+        == 404
+    )
+    assert client.post(f"/staff/reviews/{review.id}/letters/child", expect=404).status_code == 404
     assert db.session.scalars(select(Invitation)).all() == []
 
 

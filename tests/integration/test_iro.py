@@ -30,17 +30,17 @@ def test_sign_in_page_and_wrong_password(client):
     iro = make_staff()
     page = client.get("/staff/sign-in")
     assert page.soup.find("input", attrs={"name": "password"})["type"] == "password"
-    wrong = client.post("/staff/sign-in", data={"email": iro.email, "password": "nope"})
+    wrong = client.post("/staff/sign-in", data={"email": iro.email, "password": "nope"}, expect=400)
     assert wrong.status_code == 400
     assert (
         "Enter a correct email address and password"
         in wrong.soup.select_one(".govuk-error-summary").get_text()
     )
     assert wrong.soup.find("input", attrs={"name": "email"})["value"] == iro.email
-    missing = client.post("/staff/sign-in", data={"email": "", "password": ""})
+    missing = client.post("/staff/sign-in", data={"email": "", "password": ""}, expect=400)
     assert "Enter your email address" in missing.soup.get_text()
     assert "Enter your password" in missing.soup.get_text()
-    assert client.get("/staff/").headers["Location"].startswith("/staff/sign-in")
+    assert client.get("/staff/", expect=302).headers["Location"].startswith("/staff/sign-in")
 
 
 def test_passwords_are_argon2_hashes(app_context):
@@ -146,9 +146,11 @@ def test_another_iros_children_are_not_found(client, path):
     their_child = make_child(theirs)
     their_review = make_review(their_child)
     sign_in(client, mine)
-    assert client.get(path.format(child=their_child.id, review=their_review.id)).status_code == 404
-    assert client.get(path.format(child=999999, review=999999)).status_code == 404
-    assert client.post(f"/staff/children/{their_child.id}/links").status_code == 404
+    assert (
+        client.get(path.format(child=their_child.id, review=their_review.id), expect=404).status_code == 404
+    )
+    assert client.get(path.format(child=999999, review=999999), expect=404).status_code == 404
+    assert client.post(f"/staff/children/{their_child.id}/links", expect=404).status_code == 404
     assert not db.session.scalars(select(AuditEvent)).all()
 
 
@@ -157,8 +159,8 @@ def test_a_manager_has_no_caseload_of_children(client):
     iro = make_staff(name="Ira Reed")
     review = make_review(make_child(iro))
     sign_in(client, manager)
-    assert client.get("/staff/").status_code == 404
-    assert client.get(f"/staff/reviews/{review.id}").status_code == 404
+    assert client.get("/staff/", expect=404).status_code == 404
+    assert client.get(f"/staff/reviews/{review.id}", expect=404).status_code == 404
     overview = client.get("/staff/overview")
     assert "Ira Reed" in overview.soup.get_text()
 
@@ -202,16 +204,16 @@ def test_iro_makes_a_new_link_shown_once_and_can_stop_it(client, other_client):
     old_token = make_link(child)
     sign_in(client, iro)
 
-    page = client.post(f"/staff/children/{child.id}/links")
+    page = client.post(f"/staff/children/{child.id}/links", expect=200)
     url = page.soup.select_one("#new-link").get_text()
     assert "/c/" in url
     new_token = url.rsplit("/c/", 1)[1]
-    assert other_client.get(f"/c/{new_token}").status_code == 302
-    assert other_client.get(f"/c/{old_token}").status_code == 404  # the old link stopped
+    assert other_client.get(f"/c/{new_token}", expect=302).status_code == 302
+    assert other_client.get(f"/c/{old_token}", expect=404).status_code == 404  # the old link stopped
     assert new_token not in client.get(f"/staff/children/{child.id}").get_data(as_text=True)
 
     client.post(f"/staff/children/{child.id}/links/stop")
-    assert other_client.get("/my-voice").headers["Location"] == "/link-needed"
+    assert other_client.get("/my-voice", expect=302).headers["Location"] == "/link-needed"
     assert all(link.revoked_at for link in db.session.scalars(select(AccessLink)))
     actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
     assert actions == ["issued_personal_link", "stopped_personal_links"]

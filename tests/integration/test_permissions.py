@@ -82,7 +82,7 @@ def _guarded(app, access):
 @pytest.mark.parametrize("access", [IROS, MANAGERS], ids=["iro", "manager"])
 def test_staff_pages_send_someone_not_signed_in_to_sign_in(app, client, others, access):
     for rule, method in _guarded(app, access):
-        response = client.open(_url(rule, others), method=method)
+        response = client.open(_url(rule, others), method=method, expect=302)
         assert response.status_code == 302, (method, rule.rule)
         assert response.headers["Location"].startswith("/staff/sign-in"), (method, rule.rule)
 
@@ -90,13 +90,15 @@ def test_staff_pages_send_someone_not_signed_in_to_sign_in(app, client, others, 
 def test_a_manager_gets_page_not_found_on_every_iro_page(app, client, others):
     sign_in(client, make_staff(role=StaffRole.MANAGER, email="manager@example.org"))
     for rule, method in _guarded(app, IROS):
-        assert client.open(_url(rule, others), method=method).status_code == 404, (method, rule.rule)
+        response = client.open(_url(rule, others), method=method, expect=404)
+        assert response.status_code == 404, (method, rule.rule)
 
 
 def test_an_iro_gets_page_not_found_on_every_manager_page(app, client, others):
     sign_in(client, make_staff())
     for rule, method in _guarded(app, MANAGERS):
-        assert client.open(_url(rule, others), method=method).status_code == 404, (method, rule.rule)
+        response = client.open(_url(rule, others), method=method, expect=404)
+        assert response.status_code == 404, (method, rule.rule)
 
 
 def test_an_iro_gets_page_not_found_for_another_iros_child_review_and_circle(app, client, others):
@@ -104,11 +106,12 @@ def test_an_iro_gets_page_not_found_for_another_iros_child_review_and_circle(app
     with_ids = [(rule, method) for rule, method in _guarded(app, IROS) if rule.arguments]
     assert len(with_ids) >= 8
     for rule, method in with_ids:
-        assert client.open(_url(rule, others), method=method).status_code == 404, (method, rule.rule)
+        response = client.open(_url(rule, others), method=method, expect=404)
+        assert response.status_code == 404, (method, rule.rule)
 
 
 @pytest.mark.parametrize("access", [CHILD_LINK, RESPONDENT_LINK], ids=["child", "respondent"])
 def test_link_pages_without_a_link_say_a_link_is_needed(app, client, others, access):
     for rule, method in _guarded(app, access):
-        response = client.open(_url(rule, others), method=method)
+        response = client.open(_url(rule, others), method=method, expect=302)
         assert response.headers["Location"] == "/link-needed", (method, rule.rule)

@@ -29,7 +29,7 @@ def carer(app_context):
 
 
 def open_paper(client, token):
-    response = client.get(f"/c/{token}")
+    response = client.get(f"/c/{token}", expect=302)
     assert response.status_code == 302
     assert response.headers["Location"] == "/your-views"
     return client.get("/your-views")
@@ -120,7 +120,7 @@ def test_answers_save_check_send_once_and_can_be_seen_afterwards(client, other_c
 def test_a_respondent_cannot_send_an_empty_paper(client, carer):
     open_paper(client, carer["token"])
     client.get("/your-views/check")
-    page = client.post("/your-views/send")
+    page = client.post("/your-views/send", expect=400)
     assert page.status_code == 400
     assert "Answer at least one" in page.soup.get_text()
 
@@ -128,9 +128,9 @@ def test_a_respondent_cannot_send_an_empty_paper(client, carer):
 def test_a_respondent_link_reaches_only_their_own_paper(client, carer):
     open_paper(client, carer["token"])
     # The child's pages are not theirs.
-    assert client.get("/my-voice").headers["Location"] == "/your-views"
-    assert client.get("/my-voice/check").headers["Location"] == "/your-views"
-    assert client.get("/your-views/questions/no-such-question").status_code == 404
+    assert client.get("/my-voice", expect=302).headers["Location"] == "/your-views"
+    assert client.get("/my-voice/check", expect=302).headers["Location"] == "/your-views"
+    assert client.get("/your-views/questions/no-such-question", expect=404).status_code == 404
     # The paper shows only their own answers, never the child's or another person's.
     other = make_member(carer["child"], name="Karen", relationship="mother")
     make_member_submission(other, carer["review"], {"worries": (None, "Karen's private worry")})
@@ -139,8 +139,8 @@ def test_a_respondent_link_reaches_only_their_own_paper(client, carer):
 
 
 def test_the_childs_link_does_not_open_a_paper(client, carer):
-    client.get(f"/c/{make_link(carer['child'])}")
-    assert client.get("/your-views").headers["Location"] == "/my-voice"
+    client.get(f"/c/{make_link(carer['child'])}", expect=302)
+    assert client.get("/your-views", expect=302).headers["Location"] == "/my-voice"
 
 
 def test_revoked_and_expired_respondent_links_say_how_to_get_a_new_one(client, carer):
@@ -149,7 +149,7 @@ def test_revoked_and_expired_respondent_links_say_how_to_get_a_new_one(client, c
         make_member_link(member, review, revoked=True),
         make_member_link(member, review, expires_in_days=-1),
     ):
-        page = client.get(f"/c/{token}")
+        page = client.get(f"/c/{token}", expect=404)
         assert page.status_code == 404
         assert "for a new link" in page.soup.get_text()
 
@@ -158,12 +158,12 @@ def test_a_link_for_someone_since_removed_is_not_found(client, carer):
     open_paper(client, carer["token"])
     carer["member"].removed_at = db.func.now()
     db.session.commit()
-    assert client.get("/your-views").status_code == 404
+    assert client.get("/your-views", expect=404).status_code == 404
 
 
 def test_respondent_errors_keep_what_was_typed(client, carer):
     open_paper(client, carer["token"])
-    page = client.post("/your-views/questions/worries", data={"text": "w" * 6000})
+    page = client.post("/your-views/questions/worries", data={"text": "w" * 6000}, expect=400)
     assert page.status_code == 400
     assert page.soup.find("textarea").get_text() == "w" * 6000
     assert page.soup.select_one(".govuk-error-summary a")["href"] == "#text"
@@ -176,4 +176,4 @@ def test_a_parent_gets_the_parent_paper(client, carer):
     assert (
         page.soup.h1.get_text(strip=True) == "Do you need an interpreter or any other support to take part?"
     )
-    assert client.get("/your-views/questions/placement").status_code == 404  # a carer's question
+    assert client.get("/your-views/questions/placement", expect=404).status_code == 404  # a carer's question
