@@ -52,4 +52,3 @@ def init_security_headers(app: Flask) -> None:
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"
         return response
-

@@ -40,9 +40,9 @@ def add_member(child_id: int):
         circle.add_member(current_user, child, _details(form))
         return redirect(url_for("staff.child", child_id=child.id))
     errors = _form_errors(form)
-    return render_template(
-        "staff/circle_member.html", child=child, form=form, errors=errors, member=None
-    ), (400 if errors else 200)
+    return render_template("staff/circle_member.html", child=child, form=form, errors=errors, member=None), (
+        400 if errors else 200
+    )
 
 
 @bp.route("/children/<int:child_id>/circle/<int:member_id>", methods=["GET", "POST"])
