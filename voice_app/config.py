@@ -45,7 +45,12 @@ def _development_secret(instance_path: Path) -> str:
 
 def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     overrides = overrides or {}
-    environment = overrides.get("VOICE_ENV") or os.environ.get("VOICE_ENV", PRODUCTION)
+    from_environment = os.environ.get("VOICE_ENV", PRODUCTION)
+    if from_environment not in (DEVELOPMENT, PRODUCTION):
+        # Test mode (a throwaway key, cheap password hashing) is only ever chosen by the
+        # test suite's own code, never by a setting a deployment could get wrong.
+        raise MissingSetting(f"VOICE_ENV must be {PRODUCTION} or {DEVELOPMENT}, not {from_environment!r}.")
+    environment = overrides.get("VOICE_ENV") or from_environment
     testing = bool(overrides.get("TESTING")) or environment == TEST
     if testing:
         environment = TEST

@@ -6,14 +6,15 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from voice_app.models.base import Base, Timestamped
+from voice_app.models.base import Base, Timestamped, stored_enum
+from voice_app.vocabulary import ActorKind
 
 
 class AuditEvent(Timestamped, Base):
     __tablename__ = "audit_event"
     __table_args__ = (Index("ix_audit_event_child_created", "child_id", "created_at"),)
 
-    actor_kind: Mapped[str] = mapped_column(String(20))  # "staff" or "link"
+    actor_kind: Mapped[ActorKind] = mapped_column(stored_enum(ActorKind, name="actor_kind", length=20))
     actor_id: Mapped[int]
     action: Mapped[str] = mapped_column(String(60))
     child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"))

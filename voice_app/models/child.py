@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from voice_app.models.base import Base, Timestamped, UTCDateTime
+from voice_app.models.base import Base, Timestamped, UTCDateTime, stored_enum
 from voice_app.models.staff import StaffUser
 from voice_app.vocabulary import ReviewKind
 
@@ -49,7 +49,9 @@ class Review(Timestamped, Base):
     )
 
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"))
-    kind: Mapped[str] = mapped_column(String(10), default=ReviewKind.CLA)
+    kind: Mapped[ReviewKind] = mapped_column(
+        stored_enum(ReviewKind, name="kind", length=10), default=ReviewKind.CLA
+    )
     number: Mapped[int]  # 1 for the first review of this period in care, 2 for the second...
     due_on: Mapped[date]
     scheduled_for: Mapped[date | None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voice_app.models.base import Base, Timestamped, UTCDateTime
@@ -13,8 +13,15 @@ from voice_app.models.child import Child
 from voice_app.vocabulary import LANGUAGES, RELATIONSHIPS, Role
 
 
+def _relationship_is_known() -> CheckConstraint:
+    """Only the relationships the service knows: each decides which paper the person gets."""
+    keys = ", ".join(f"'{key}'" for key in RELATIONSHIPS)
+    return CheckConstraint(f"relationship_key IN ({keys})", name="relationship_key")
+
+
 class CircleMember(Timestamped, Base):
     __tablename__ = "circle_member"
+    __table_args__ = (_relationship_is_known(),)
 
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))

@@ -11,10 +11,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from voice_app.models.base import Base, Timestamped, UTCDateTime, utcnow
+from voice_app.models.base import Base, Timestamped, UTCDateTime, stored_enum, utcnow
 from voice_app.models.child import Child, Review
 from voice_app.models.circle import CircleMember
-from voice_app.vocabulary import MessageStatus
+from voice_app.vocabulary import Channel, MessageKind, MessageStatus
 
 
 class Invitation(Timestamped, Base):
@@ -27,7 +27,7 @@ class Invitation(Timestamped, Base):
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
     circle_member_id: Mapped[int | None] = mapped_column(ForeignKey("circle_member.id"))
     respondent_key: Mapped[str] = mapped_column(String(30))
-    channel: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[Channel] = mapped_column(stored_enum(Channel, name="channel", length=10))
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
 
     review: Mapped[Review] = relationship()
@@ -43,12 +43,14 @@ class Message(Timestamped, Base):
     )
 
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"))
-    kind: Mapped[str] = mapped_column(String(20))
-    channel: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[MessageKind] = mapped_column(stored_enum(MessageKind, name="kind", length=20))
+    channel: Mapped[Channel] = mapped_column(stored_enum(Channel, name="channel", length=10))
     recipient: Mapped[str] = mapped_column(String(254))
     body: Mapped[str] = mapped_column(Text)
     link: Mapped[str | None] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(10), default=MessageStatus.QUEUED, index=True)
+    status: Mapped[MessageStatus] = mapped_column(
+        stored_enum(MessageStatus, name="status", length=10), default=MessageStatus.QUEUED, index=True
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
