@@ -61,7 +61,8 @@ def current_link():
     session[SEEN_KEY] = int(time.time())
     if "current_link" not in g:
         link = links.get(link_id)
-        g.current_link = link if link is not None and link.is_usable() else None
+        # A link replaced by a newer one keeps the session it started; a stopped one does not.
+        g.current_link = link if link is not None and link.keeps_session() else None
     return g.current_link
 
 

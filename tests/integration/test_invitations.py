@@ -8,12 +8,14 @@ from sqlalchemy import select
 
 from tests.factories import (
     make_child,
+    make_link,
     make_member,
     make_member_submission,
     make_review,
     make_sent_submission,
     make_staff,
 )
+from tests.integration.test_child_journey import open_link
 from tests.integration.test_iro import sign_in
 from voice_app.data.database import db
 from voice_app.models import AccessLink, AuditEvent, Invitation, Message
@@ -276,3 +278,32 @@ def test_a_broken_sender_never_breaks_the_iros_page(app, client, family):
         assert "broke in an unexpected way" in carer_message.last_error
     finally:
         app.extensions.pop("VOICE_SENDER", None)
+
+
+def test_a_child_has_one_working_link_and_a_reminder_never_cuts_them_off(client, other_client, family):
+    """A new link for the child (here in an invitation) replaces the old one: the old link
+    opens nothing new, but the child already answering through it carries on. Staff who
+    stop the child's links end that session too."""
+    child, review = family["child"], family["review"]
+    old_token = make_link(child)
+    open_link(other_client, old_token)
+    other_client.post("/my-voice/start-again")
+
+    sign_in(client, family["iro"])
+    client.post(f"/staff/reviews/{review.id}/invite", data={"people": people_keys(family, "child")})
+    message = db.session.scalars(select(Message).where(Message.recipient == "sam@example.org")).one()
+    new_token = message.link.rsplit("/c/", 1)[-1]
+
+    # Still answering through the old link: nothing lost, nothing cut off.
+    assert other_client.post("/my-voice/questions/home", data={"choice": "4"}).headers["Location"] == (
+        "/my-voice/questions/family_time"
+    )
+    # The old link opens nothing new; the new one works.
+    assert client.application.test_client().get(f"/c/{old_token}", expect=404).status_code == 404
+    assert client.application.test_client().get(f"/c/{new_token}", expect=302).status_code == 302
+    working = [link for link in db.session.scalars(select(AccessLink)) if link.is_usable()]
+    assert [link.circle_member_id for link in working] == [None]
+
+    # Staff stopping the links (a lost phone) ends the session at once.
+    client.post(f"/staff/children/{child.id}/links/stop")
+    assert other_client.get("/my-voice", expect=302).headers["Location"] == "/link-needed"

@@ -3,8 +3,10 @@
 The token is random (256 bits) and shown once; the database keeps only its SHA-256. Two
 rules live here and nowhere else:
 - one working link at a time for a child: a new link for the child (from "Make a new
-  link", a printed letter, an invitation or a reminder) stops the ones before it, so a lost
-  phone or an old letter never keeps working beside the newest link;
+  link", a printed letter, an invitation or a reminder) replaces the ones before it, so an
+  old letter or message never opens beside the newest link. Replaced is not stopped: a
+  child answering through the older link when a reminder goes is not cut off. Staff who
+  stop a child's links (a lost phone) end its sessions at once;
 - a circle member's link is for one review: it names the review, and respondents.py
   reaches nothing else through it.
 """
@@ -35,10 +37,27 @@ def _issue(child_id: int, member_id: int | None, review_id: int | None) -> str:
     return token
 
 
-def issue_child_link(child: Child) -> str:
-    """A new link for the child, which stops their earlier ones. Returns the token."""
-    stop_child_links(child)
+def issue_child_link(child: Child, stop_others: bool = False) -> str:
+    """A new link for the child, which replaces their earlier ones (or, with stop_others,
+    stops them: staff making a new link because one was lost). Returns the token."""
+    if stop_others:
+        stop_child_links(child)
+    else:
+        _replace_child_links(child)
     return _issue(child.id, None, None)
+
+
+def _replace_child_links(child: Child) -> None:
+    rows_changed(
+        update(AccessLink)
+        .where(
+            AccessLink.child_id == child.id,
+            AccessLink.circle_member_id.is_(None),
+            AccessLink.revoked_at.is_(None),
+            AccessLink.replaced_at.is_(None),
+        )
+        .values(replaced_at=utcnow())
+    )
 
 
 def issue_member_link(member: CircleMember, review: Review) -> str:
@@ -80,6 +99,7 @@ def working_child_links(child: Child) -> list[AccessLink]:
                 AccessLink.child_id == child.id,
                 AccessLink.circle_member_id.is_(None),
                 AccessLink.revoked_at.is_(None),
+                AccessLink.replaced_at.is_(None),
                 AccessLink.expires_at > utcnow(),
             )
             .order_by(AccessLink.created_at.desc())

@@ -33,7 +33,12 @@ class AccessLink(Timestamped, Base):
     circle_member_id: Mapped[int | None] = mapped_column(ForeignKey("circle_member.id"), index=True)
     review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Stopped by staff (a lost phone, a wrong address): it opens nothing, and any session
+    # it started ends at once.
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Replaced by a newer link for the same child (a reminder, a letter): it opens nothing
+    # new, but a child already answering through it is not cut off mid-question.
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     child: Mapped[Child] = relationship()
@@ -43,5 +48,11 @@ class AccessLink(Timestamped, Base):
         return self.circle_member_id is None
 
     def is_usable(self, now: datetime | None = None) -> bool:
+        """Whether opening the link starts a session."""
+        now = now or utcnow()
+        return self.revoked_at is None and self.replaced_at is None and self.expires_at > now
+
+    def keeps_session(self, now: datetime | None = None) -> bool:
+        """Whether a session it already started carries on."""
         now = now or utcnow()
         return self.revoked_at is None and self.expires_at > now

@@ -84,7 +84,7 @@ def new_link(child_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     # One working link at a time: a new one stops any old one a child may have lost.
-    token = links.issue_child_link(child)
+    token = links.issue_child_link(child, stop_others=True)
     record(current_user, "issued_personal_link", child.id)
     return _child_page(child, new_url=links.public_url(token))
 
