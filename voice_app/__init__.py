@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import cast
 
-from flask import Flask, render_template, request
-from flask_login import current_user
-from flask_wtf.csrf import CSRFError
+from flask import Flask
 from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -16,7 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from voice_app.config import load_config
 from voice_app.data.database import db, pending_after_commit
-from voice_app.data.errors import NotFound as NotVisible
+from voice_app.error_pages import register_error_pages
 from voice_app.extensions import babel, csrf, limiter, login_manager, migrate
 from voice_app.input_guard import init_input_guard
 from voice_app.log_privacy import install_log_privacy
@@ -79,7 +77,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(staff_bp)
     app.register_blueprint(respond_bp)
     app.cli.add_command(voice_cli)
-    _register_error_pages(app)
+    register_error_pages(app)
     _commit_after_request(app)
     return app
 
@@ -111,27 +109,3 @@ def _commit_after_request(app: Flask) -> None:
         else:
             db.session.rollback()
         return response
-
-
-def _register_error_pages(app: Flask) -> None:
-    bases = {"staff": "staff/base.html", "respond": "respond/base.html"}
-
-    def page(template: str, status: int):
-        def handler(error):
-            db.session.rollback()
-            # Children keep "Leave this page quickly" and "Get help now" on error pages too.
-            base = bases.get(request.blueprint or "", "child/base.html")
-            if base == bases["staff"]:
-                current_user.get_id()  # load who is signed in now, not while the page renders
-            return render_template(template, base_template=base), status
-
-        return handler
-
-    app.register_error_handler(404, page("errors/404.html", 404))
-    # Something that does not exist, or that this person may not see: the same answer.
-    app.register_error_handler(NotVisible, page("errors/404.html", 404))
-    app.register_error_handler(403, page("errors/404.html", 404))
-    app.register_error_handler(413, page("errors/413.html", 413))
-    app.register_error_handler(429, page("errors/429.html", 429))
-    app.register_error_handler(CSRFError, page("errors/csrf.html", 400))
-    app.register_error_handler(500, page("errors/500.html", 500))

@@ -42,3 +42,8 @@ def rows_changed(statement: Executable) -> int:
     changed none lost a race, and the caller reads what the winner wrote)."""
     result = db.session.execute(statement.execution_options(synchronize_session=False))
     return cast(CursorResult, result).rowcount
+
+
+def rollback() -> None:
+    """Forget everything the request wrote (an error page, a refused form)."""
+    db.session.rollback()

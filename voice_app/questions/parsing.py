@@ -22,13 +22,17 @@ class ParsedAnswer:
         return not self.choice and not self.text
 
 
-def _clean_text(raw: str | None) -> str | None:
+def as_typed(raw: str | None) -> str | None:
+    """What the person typed, as they typed it, less NUL and the other control characters
+    no keyboard makes and some databases refuse (line breaks and tabs stay)."""
     if raw is None:
         return None
-    # Keep line breaks a person typed; drop NUL and other control characters that no
-    # keyboard makes and some databases refuse.
-    cleaned = "".join(ch for ch in raw if ch in "\n\t" or ch >= " ").replace("\r", "")
-    return cleaned.strip() or None
+    return "".join(ch for ch in raw if ch in "\n\t" or ch >= " ").replace("\r", "")
+
+
+def clean_text(raw: str | None) -> str | None:
+    """The answer to keep: as typed, without space around it; None when nothing is left."""
+    return (as_typed(raw) or "").strip() or None
 
 
 def parse_answer(question: Question, formdata) -> ParsedAnswer:
@@ -42,7 +46,7 @@ def parse_answer(question: Question, formdata) -> ParsedAnswer:
     if question.has_text:
         raw = formdata.get("text") or ""
         # Cut before cleaning: a huge paste is refused without walking all of it.
-        answer.text = _clean_text(raw[: MAX_TEXT_LENGTH * 2])
+        answer.text = clean_text(raw[: MAX_TEXT_LENGTH * 2])
         if len(raw) > MAX_TEXT_LENGTH * 2:
             answer.text = raw[: MAX_TEXT_LENGTH * 2]
         if answer.text and len(answer.text) > MAX_TEXT_LENGTH:

@@ -15,7 +15,7 @@ from typing import Any
 from flask import abort, redirect, render_template, request, url_for
 
 from voice_app.questions.model import Form
-from voice_app.questions.parsing import parse_answer
+from voice_app.questions.parsing import as_typed, parse_answer
 
 # save(question_key, choice, text, key of the page to carry on from, or None)
 SaveAnswer = Callable[[str, str | None, str | None, str | None], None]
@@ -59,7 +59,7 @@ def question_page(
         parsed = parse_answer(question, request.form)
         if parsed.errors:
             errors = parsed.errors
-            values = {"choice": request.form.get("choice"), "text": request.form.get("text")}
+            values = {"choice": request.form.get("choice"), "text": as_typed(request.form.get("text"))}
         else:
             # Where to carry on from after closing the phone: the page after this one.
             carry_on = None if returning_to_check or following is None else following.key

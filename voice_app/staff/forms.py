@@ -1,7 +1,9 @@
 import re
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     EmailField,
     PasswordField,
@@ -13,10 +15,44 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from voice_app.models import LANGUAGES, RELATIONSHIPS
+from voice_app.vocabulary import LANGUAGES, RELATIONSHIPS
+
+# No keyboard types these, and PostgreSQL refuses NUL; line breaks and tabs stay.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-class SignInForm(FlaskForm):
+def _text_only(value):
+    """A field's value as text without control characters; a file, or anything else that is
+    not text, is nothing at all."""
+    return _CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else None
+
+
+def _texts_only(values):
+    if isinstance(values, list) and all(isinstance(value, str) for value in values):
+        return [_CONTROL_CHARACTERS.sub("", value) for value in values]
+    return None
+
+
+class StaffForm(FlaskForm):
+    """Every staff form: its fields only ever hold text (or a list of texts, for a multiple
+    choice) before their own filters and validators see them, whatever was posted. Filters
+    run after a field converts its input, so a number or date field would need leaving out."""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            first = _texts_only if issubclass(unbound_field.field_class, SelectMultipleField) else _text_only
+            filters = [first, *unbound_field.kwargs.get("filters", ())]
+            return unbound_field.bind(form=form, **{**options, "filters": filters})
+
+        def wrap_formdata(self, form, formdata):
+            # Flask-WTF would also read a JSON body, whose values need not be text nor even
+            # come in pairs. No page sends one: read only what a page's form posted.
+            if not isinstance(formdata, MultiDict) and formdata is not None and request.is_json:
+                formdata = request.form
+            return super().wrap_formdata(form, formdata)
+
+
+class SignInForm(StaffForm):
     email = EmailField(
         _l("Email address"),
         validators=[DataRequired(_l("Enter your email address")), Length(max=254)],
@@ -27,7 +63,7 @@ class SignInForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(StaffForm):
     """A form with nothing but its CSRF token, for buttons that change something."""
 
 
@@ -35,7 +71,7 @@ def _blank_is_none(value):
     return (value or "").strip() or None
 
 
-class ContactForm(FlaskForm):
+class ContactForm(StaffForm):
     """Where invitations go: email first, else a text message, else a printed letter."""
 
     email = StringField(
@@ -95,7 +131,7 @@ def normalise_uk_mobile(value: str) -> str | None:
     return digits if re.fullmatch(r"07\d{9}", digits) else None
 
 
-class InviteForm(FlaskForm):
+class InviteForm(StaffForm):
     """Who to invite; choices are set by the view from the child's circle."""
 
     people = SelectMultipleField(

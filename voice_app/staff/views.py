@@ -18,7 +18,14 @@ from voice_app.staff.forms import ConfirmForm, SignInForm
 
 def _safe_next(target: str | None) -> str | None:
     # Only a path on this site: never send a person somewhere else after sign-in.
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    # Printable only: a line break in a header would be refused at the redirect.
+    if (
+        target
+        and target.isprintable()
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
         return target
     return None
 
