@@ -77,13 +77,14 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
             )
         public_base_url = "http://127.0.0.1:5000"
     production = environment == PRODUCTION
+    database_url = os.environ.get("DATABASE_URL", default_database)
     config = {
         "VOICE_ENV": environment,
         "TESTING": testing,
         "SECRET_KEY": secret_key,
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_database),
+        "SQLALCHEMY_DATABASE_URI": database_url,
         # hide_parameters: a database error must never write a child's words into a log.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         # The CSRF token lasts as long as the session: a child who takes an hour over one
         # page must not lose what they wrote.
         "WTF_CSRF_TIME_LIMIT": None,
@@ -132,4 +133,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     if config["SQLALCHEMY_DATABASE_URI"] == default_database:
         # SQLite makes the file but not its folder: without this `flask db upgrade` fails.
         _make_instance_folder(instance_path)
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A server database may drop idle connections; a file never does, so SQLite is
+        # spared the extra round trip on every request.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {**config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": True}
     return config

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.factories import make_child, make_link, make_staff
+from voice_app.data import links, submissions
 from voice_app.data.database import db
 from voice_app.models import Submission
 from voice_app.vocabulary import SubmissionStatus
@@ -72,3 +73,14 @@ def test_double_taps_of_start_and_send_make_one_submission_and_no_error(app, app
         db.session.rollback()
         assert (_count(child, SubmissionStatus.SENT), _count(child, SubmissionStatus.DRAFT)) == (1, 0)
         assert first.get("/my-voice/sent").status_code == 200
+
+
+def test_a_savepoint_never_commits_half_a_request(app_context):
+    """On SQLite a savepoint opened outside a transaction would be the transaction, and
+    releasing it would commit: a request that then fails must keep nothing."""
+    child = make_child(make_staff())
+    link = links.find_by_token(make_link(child))
+    db.session.commit()
+    submissions.save_child_answer(child, link, "home", "4", "Good", "family_time")  # savepoints inside
+    db.session.rollback()  # the request failed after saving
+    assert _count(child, SubmissionStatus.DRAFT) == 0

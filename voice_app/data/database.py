@@ -9,7 +9,8 @@ transaction, so a failure there can never undo what the person did.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import cast
 
 from flask import g, has_request_context
@@ -47,3 +48,21 @@ def rows_changed(statement: Executable) -> int:
 def rollback() -> None:
     """Forget everything the request wrote (an error page, a refused form)."""
     db.session.rollback()
+
+
+@contextmanager
+def savepoint() -> Iterator[None]:
+    """A savepoint inside the request's transaction, for an insert that may lose a race to
+    a twin request (the caller catches IntegrityError and reads the winner's row).
+
+    Python's sqlite3 opens a transaction by itself before a write, but not before a
+    SAVEPOINT, and SQLite then treats the savepoint as the transaction: releasing it would
+    commit half a request. So on SQLite the transaction is opened first (IMMEDIATE: it
+    waits its turn to write, instead of failing on a snapshot another writer has moved)."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        driver = connection.connection.driver_connection
+        if driver is not None and not driver.in_transaction:
+            driver.execute("BEGIN IMMEDIATE")
+    with db.session.begin_nested():
+        yield

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from voice_app import schedule
 from voice_app.consultation import Person
 from voice_app.data import audit, consultation, links, reviews
-from voice_app.data.database import db
+from voice_app.data.database import db, savepoint
 from voice_app.data.errors import NotFound
 from voice_app.data.messages import cancel_unsent, deliver_after_commit, deliver_due
 from voice_app.messaging import channel_for, message_text, recipient
@@ -62,7 +62,7 @@ def get_or_create_invitation(
         invited_by_id=invited_by_id,
     )
     try:
-        with db.session.begin_nested():
+        with savepoint():
             db.session.add(invitation)
     except IntegrityError:  # another run invited them a moment ago
         return get_or_create_invitation(review, member, invited_by_id)[0], False
@@ -89,7 +89,7 @@ def queue_message(invitation: Invitation, kind: MessageKind) -> Message | None:
     if already is not None:
         return None
     try:
-        with db.session.begin_nested():  # the link and the message stand or fall together
+        with savepoint():  # the link and the message stand or fall together
             token = links.issue_link_for(invitation.child, invitation.circle_member, invitation.review)
             url = links.public_url(token)
             message = Message(

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from voice_app import schedule
 from voice_app.data import children
-from voice_app.data.database import db
+from voice_app.data.database import db, savepoint
 from voice_app.data.errors import NotFound, ReviewClosed
 from voice_app.models import Child, Review, StaffUser
 from voice_app.vocabulary import ReviewKind
@@ -72,7 +72,7 @@ def next_review(child: Child) -> Review:
     try:
         # Two sends at the same moment could both create the review: the unique
         # (child, number) constraint lets only one win, and the other reads the winner's.
-        with db.session.begin_nested():
+        with savepoint():
             db.session.add(review)
     except IntegrityError:
         winner = pick_next(_reviews_of(child.id))

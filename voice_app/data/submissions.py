@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from voice_app.data import audit, reviews
-from voice_app.data.database import db, rows_changed
+from voice_app.data.database import db, rows_changed, savepoint
 from voice_app.data.respondents import Respondent, find_paper
 from voice_app.models import AccessLink, Answer, Child, Submission, utcnow
 from voice_app.questions import Form, form_for
@@ -48,7 +48,7 @@ def child_draft(child: Child) -> Submission | None:
 def _insert_or_find(submission: Submission, find: Callable[[], Submission | None]) -> Submission:
     """Add the submission unless a twin request added its own a moment ago."""
     try:
-        with db.session.begin_nested():
+        with savepoint():
             db.session.add(submission)
     except IntegrityError:
         winner = find()
@@ -82,7 +82,7 @@ def _save_answer(
             submission.answers.remove(existing)
     elif existing is None:
         try:
-            with db.session.begin_nested():
+            with savepoint():
                 db.session.add(
                     Answer(submission_id=submission.id, question_key=key, choice=choice, text=text)
                 )
