@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 DEVELOPMENT = "development"
 PRODUCTION = "production"
@@ -78,7 +79,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         public_base_url = "http://127.0.0.1:5000"
     production = environment == PRODUCTION
     database_url = os.environ.get("DATABASE_URL", default_database)
-    config = {
+    config: dict[str, Any] = {
         "VOICE_ENV": environment,
         "TESTING": testing,
         "SECRET_KEY": secret_key,

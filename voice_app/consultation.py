@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from voice_app.filters import date_time
 from voice_app.questions import Form, Question, Topic, form_of
 from voice_app.vocabulary import Role
 
@@ -55,6 +58,11 @@ class Person:
     def is_removed(self) -> bool:
         return self.member is not None and self.member.removed_at is not None
 
+    @cached_property
+    def answers(self) -> dict[int, dict[str, Answer]]:
+        """Each submission's answers by question key, gathered once."""
+        return {submission.id: submission.answers_by_key() for submission in self.submissions}
+
     @property
     def form(self) -> Form:
         """The form their newest submission was answered in (each is read through its own)."""
@@ -70,6 +78,14 @@ class Cell:
 @dataclass
 class Summary:
     people: list[Person]
+    _sent_labels: dict[int, str] = field(default_factory=dict, repr=False)
+
+    def sent_label(self, submission: Submission) -> str:
+        """ "Sent 1 December 2026 at 4:05pm", worked out once per submission however many
+        answers show it."""
+        if submission.id not in self._sent_labels:
+            self._sent_labels[submission.id] = _("Sent %(date)s", date=date_time(submission.sent_at))
+        return self._sent_labels[submission.id]
 
     @property
     def responders(self) -> list[Person]:
@@ -129,7 +145,7 @@ def _cells(person: Person, wanted: Any) -> list[Cell]:
             continue
         given = []
         for submission in person.submissions:
-            answer = submission.answers_by_key().get(question.key)
+            answer = person.answers[submission.id].get(question.key)
             if answer is not None and not answer.is_empty:
                 given.append((submission, answer))
         if given:
