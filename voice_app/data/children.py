@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import ColumnElement, false, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from voice_app.data import audit, consultation, invitations, messages, reviews
 from voice_app.data.database import db
@@ -42,7 +42,7 @@ def child_for(staff: StaffUser, child_id: int) -> Child:
 def child_of_link(link: AccessLink) -> Child:
     """The child a personal link is about, with their IRO (named on the child's pages)."""
     return db.session.scalars(
-        select(Child).where(Child.id == link.child_id).options(selectinload(Child.iro))
+        select(Child).where(Child.id == link.child_id).options(joinedload(Child.iro))
     ).one()
 
 

@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from voice_app.data import audit, reviews
 from voice_app.data.database import db, rows_changed, savepoint
@@ -33,16 +33,20 @@ def child_form_for(child: Child, today: date | None = None) -> Form:
 
 
 def child_draft(child: Child) -> Submission | None:
-    return db.session.scalars(
-        select(Submission)
-        .where(
-            Submission.child_id == child.id,
-            Submission.circle_member_id.is_(None),
-            Submission.status == SubmissionStatus.DRAFT,
+    """The child's draft with its answers, in one query (there is at most one draft)."""
+    return (
+        db.session.scalars(
+            select(Submission)
+            .where(
+                Submission.child_id == child.id,
+                Submission.circle_member_id.is_(None),
+                Submission.status == SubmissionStatus.DRAFT,
+            )
+            .options(joinedload(Submission.answers))
         )
-        .options(selectinload(Submission.answers))
-        .limit(1)
-    ).first()
+        .unique()
+        .first()
+    )
 
 
 def _insert_or_find(submission: Submission, find: Callable[[], Submission | None]) -> Submission:
