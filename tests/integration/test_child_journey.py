@@ -263,3 +263,19 @@ def test_a_link_session_ends_after_an_hour_idle(client):
         assert client.get("/my-voice").status_code == 200  # still there, and kept alive
     with time_machine.travel(datetime.now(UTC) + timedelta(minutes=95)):
         assert client.get("/my-voice", expect=302).headers["Location"] == "/link-needed"
+
+
+def test_a_question_page_runs_the_same_few_queries_however_many_answers(client, query_counter):
+    child = make_child(make_staff())
+    open_link(client, make_link(child))
+    client.post("/my-voice/questions/home", data={"choice": "4", "text": "Good"}, expect=302)
+    client.get("/my-voice/questions/school")
+    with query_counter() as one_answer:
+        client.get("/my-voice/questions/school")
+    for key in ("family_time", "school", "health", "friends", "going_well", "worries", "change"):
+        client.post(f"/my-voice/questions/{key}", data={"choice": "3", "text": "Some words"}, expect=302)
+    client.get("/my-voice/questions/school")
+    with query_counter() as eight_answers:
+        client.get("/my-voice/questions/school")
+    # The link; the child with their IRO; the draft with its answers.
+    assert len(one_answer) == len(eight_answers) == 3
