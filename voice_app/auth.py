@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask_login import current_user
 
 from voice_app.data import links, staff
 from voice_app.extensions import login_manager
@@ -32,8 +33,6 @@ def init_login(app: Flask) -> None:
 
     @app.context_processor
     def staff_home():
-        from flask_login import current_user
-
         return {"staff_home_url": lambda: landing_url(current_user)}
 
 

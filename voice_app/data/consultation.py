@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from voice_app.consultation import Person, Status, Summary, order_people
+from voice_app.data import audit
 from voice_app.data.database import db
-from voice_app.models import AccessLink, Child, CircleMember, Invitation, Review, Submission
+from voice_app.models import AccessLink, Child, CircleMember, Invitation, Review, StaffUser, Submission
 from voice_app.vocabulary import CHILD_KEY, Role, SubmissionStatus, respondent_key
 
 
@@ -86,4 +87,12 @@ def people_by_review(
 
 
 def summary_for(review: Review) -> Summary:
+    """Who was asked for views on this review and what they sent (nobody's words are shown
+    from this alone: see read_by)."""
     return Summary(people_by_review([review], {review.child_id: review.child})[review.id])
+
+
+def read_by(staff: StaffUser, review: Review) -> Summary:
+    """The summary as a member of staff reads it, words and all: every reading is audited."""
+    audit.record(staff, "viewed_consultation_summary", review.child_id, review.id)
+    return summary_for(review)

@@ -18,8 +18,9 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
+from voice_app.data import audit
 from voice_app.data.database import db, rows_changed
-from voice_app.models import AccessLink, Child, CircleMember, Review, hash_token, new_token, utcnow
+from voice_app.models import AccessLink, Child, CircleMember, Review, StaffUser, hash_token, new_token, utcnow
 
 
 def _issue(child_id: int, member_id: int | None, review_id: int | None) -> str:
@@ -58,6 +59,19 @@ def _replace_child_links(child: Child) -> None:
         )
         .values(replaced_at=utcnow())
     )
+
+
+def new_link_from_staff(staff: StaffUser, child: Child) -> str:
+    """Staff make the child a new link because one was lost: the old ones stop at once,
+    sessions and all. Returns the token, shown once."""
+    token = issue_child_link(child, stop_others=True)
+    audit.record(staff, "issued_personal_link", child.id)
+    return token
+
+
+def stop_links_from_staff(staff: StaffUser, child: Child) -> None:
+    stop_child_links(child)
+    audit.record(staff, "stopped_personal_links", child.id)
 
 
 def issue_member_link(member: CircleMember, review: Review) -> str:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
-from voice_app.data import children, links
+from voice_app.data import audit, children, links
 from voice_app.data.database import after_commit, db, rows_changed
 from voice_app.messaging.senders import current_sender
 from voice_app.models import Child, Invitation, Message, StaffUser, utcnow
@@ -142,7 +142,9 @@ OUTBOX_PAGE_SIZE = 50
 
 
 def outbox_for(staff: StaffUser, page: int = 1) -> list[Message]:
-    """Messages about the children this member of staff may see, newest first."""
+    """Messages about the children this member of staff may see, newest first (each
+    reading is audited: a message names who was asked)."""
+    audit.record(staff, "viewed_outbox")
     return list(
         db.session.scalars(
             select(Message)

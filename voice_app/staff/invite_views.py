@@ -9,7 +9,6 @@ from markupsafe import Markup
 from wtforms import SelectChoice
 
 from voice_app.data import consultation, invitations, messages, reviews
-from voice_app.data.audit import record
 from voice_app.data.errors import ReviewClosed
 from voice_app.messaging import channel_for
 from voice_app.permissions import IROS, staff_required
@@ -75,5 +74,4 @@ def letter(review_id: int, key: str):
 def outbox():
     page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
     sent = messages.outbox_for(current_user, page)
-    record(current_user, "viewed_outbox")
     return render_template("staff/outbox.html", messages=sent, page=page)

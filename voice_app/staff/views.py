@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from voice_app.data import children, circle, consultation, links, reviews, staff
-from voice_app.data.audit import record
 from voice_app.extensions import limiter
 from voice_app.permissions import IROS, MANAGERS, landing_url, public, staff_required
 from voice_app.staff import bp
@@ -91,8 +90,7 @@ def new_link(child_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     # One working link at a time: a new one stops any old one a child may have lost.
-    token = links.issue_child_link(child, stop_others=True)
-    record(current_user, "issued_personal_link", child.id)
+    token = links.new_link_from_staff(current_user, child)
     return _child_page(child, new_url=links.public_url(token))
 
 
@@ -102,8 +100,7 @@ def stop_links(child_id: int):
     child = children.child_for(current_user, child_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    links.stop_child_links(child)
-    record(current_user, "stopped_personal_links", child.id)
+    links.stop_links_from_staff(current_user, child)
     return redirect(url_for("staff.child", child_id=child.id))
 
 
@@ -111,8 +108,7 @@ def stop_links(child_id: int):
 @staff_required(*IROS)
 def review(review_id: int):
     review = reviews.review_for(current_user, review_id)
-    summary = consultation.summary_for(review)
-    record(current_user, "viewed_consultation_summary", review.child_id, review.id)
+    summary = consultation.read_by(current_user, review)
     return render_template(
         "staff/review.html", review=review, child=review.child, summary=summary, form=ConfirmForm()
     )
