@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from voice_app import screening
 from voice_app.config import load_config
 from voice_app.data.database import db, pending_after_commit
 from voice_app.error_pages import register_error_pages
@@ -78,6 +79,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(respond_bp)
     app.cli.add_command(voice_cli)
     register_error_pages(app)
+    # A council's own lists of words that may mean danger are read now, so a broken file
+    # stops the app starting instead of failing while a child saves an answer.
+    screening.load_word_lists(app.config.get("CONCERN_WORDS_FOLDER"))
     _commit_after_request(app)
     return app
 

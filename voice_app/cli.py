@@ -60,6 +60,20 @@ def send_due_command() -> None:
 
     report = send_due()
     click.echo(
-        f"invited {report.invited}, reminded {report.reminded}, "
+        f"invited {report.invited}, reminded {report.reminded}, alerts escalated {report.escalated}, "
         f"messages sent {report.sent}, not sent yet {report.failed}"
+    )
+
+
+@voice_cli.command("alerts")
+def alerts_command() -> None:
+    """Send urgent alerts nobody has acted on in time to the managers, and send or retry
+    alert messages. Safe to run any number of times (cron runs it every few minutes)."""
+    from voice_app.data.alerts import escalate_due
+    from voice_app.data.messages import deliver_due
+
+    escalated = escalate_due()
+    delivered = deliver_due()
+    click.echo(
+        f"escalated {escalated}, messages sent {delivered['sent']}, not sent yet {delivered['failed']}"
     )

@@ -129,6 +129,19 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "NOTIFY_EMAIL_REMINDER_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_REMINDER_TEMPLATE_ID"),
         "NOTIFY_SMS_INVITATION_TEMPLATE_ID": os.environ.get("NOTIFY_SMS_INVITATION_TEMPLATE_ID"),
         "NOTIFY_SMS_REMINDER_TEMPLATE_ID": os.environ.get("NOTIFY_SMS_REMINDER_TEMPLATE_ID"),
+        "NOTIFY_EMAIL_ALERT_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_ALERT_TEMPLATE_ID"),
+        "NOTIFY_SMS_ALERT_TEMPLATE_ID": os.environ.get("NOTIFY_SMS_ALERT_TEMPLATE_ID"),
+        "NOTIFY_EMAIL_ESCALATION_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_ESCALATION_TEMPLATE_ID"),
+        "NOTIFY_SMS_ESCALATION_TEMPLATE_ID": os.environ.get("NOTIFY_SMS_ESCALATION_TEMPLATE_ID"),
+        # Where urgent and possible-concern alerts go besides the child's IRO: the service's
+        # duty inbox (an email address, a mobile, or both).
+        "DUTY_EMAIL": os.environ.get("DUTY_EMAIL"),
+        "DUTY_MOBILE": os.environ.get("DUTY_MOBILE"),
+        # An urgent alert nobody has acted on after this long goes to the managers too.
+        "ALERT_ESCALATE_MINUTES": _int("ALERT_ESCALATE_MINUTES", 60),
+        # A council's own lists of words that may mean danger (one file per language, like
+        # voice_app/concern_words/); the shipped lists when unset.
+        "CONCERN_WORDS_FOLDER": os.environ.get("CONCERN_WORDS_FOLDER"),
     }
     config.update(overrides)
     if config["SQLALCHEMY_DATABASE_URI"] == default_database:

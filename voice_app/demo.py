@@ -14,11 +14,12 @@ from flask import current_app
 from sqlalchemy import select
 
 from voice_app import schedule
-from voice_app.data import invitations
+from voice_app.data import alerts, invitations, submissions
 from voice_app.data.database import db
 from voice_app.data.messages import deliver_due
 from voice_app.models import (
     AccessLink,
+    Alert,
     Answer,
     Child,
     CircleMember,
@@ -268,6 +269,26 @@ def _link(child: Child) -> str:
     return token
 
 
+# Open alerts for trainers to act on, raised the way a child raises them.
+HELP_NOW = ("Jade", "Can you ring me? Something happened at home and I am scared.")
+WORRY = ("Noah", "worries", "Some days I am scared to go home.")
+
+
+def _alerts(children: list) -> None:
+    by_name = {child.first_name: (child, token) for _spec, child, token, _circle in children}
+    for name, raise_alert in (
+        (HELP_NOW[0], lambda child, link: alerts.help_now(child, link, HELP_NOW[1])),
+        (
+            WORRY[0],
+            lambda child, link: submissions.save_child_answer(child, link, WORRY[1], None, WORRY[2], None),
+        ),
+    ):
+        child, token = by_name[name]
+        link = db.session.scalars(select(AccessLink).where(AccessLink.token_hash == hash_token(token))).one()
+        if not db.session.scalars(select(Alert).where(Alert.child_id == child.id)).first():
+            raise_alert(child, link)
+
+
 def load_demo(today: date | None = None) -> dict:
     """Create the demo (once) and return how to use it."""
     today = today or date.today()
@@ -277,6 +298,7 @@ def load_demo(today: date | None = None) -> dict:
         child = _child(spec, staff[spec.iro_email], today)
         circle = _invite_and_answer(child, _circle(child))
         children.append((spec, child, _link(child), circle))
+    _alerts(children)
     db.session.commit()
     deliver_due()
     return {

@@ -42,6 +42,8 @@ class Channel(enum.StrEnum):
 class MessageKind(enum.StrEnum):
     INVITATION = "invitation"
     REMINDER = "reminder"
+    ALERT = "alert"  # to the child's IRO and the duty inbox: a child may not be safe
+    ESCALATION = "escalation"  # to the managers: an urgent alert nobody has acted on
 
 
 class MessageStatus(enum.StrEnum):
@@ -50,6 +52,22 @@ class MessageStatus(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"  # the person was removed or their address changed before it went
+
+
+class AlertKind(enum.StrEnum):
+    URGENT = "urgent"  # the child said they are not safe, or asked for help now
+    CONCERN = "concern"  # words in an answer that may mean danger: someone must look
+
+
+class AlertSource(enum.StrEnum):
+    SAFETY_ANSWER = "safety_answer"  # "no" or "not sure" to a question about feeling safe
+    HELP_NOW = "help_now"  # "Tell my IRO now" on the help page
+    WORDS = "words"  # words that may mean danger, in any free-text answer
+
+
+class AlertOutcome(enum.StrEnum):
+    ACTED = "acted"  # someone acted and recorded what they did
+    NOT_A_CONCERN = "not_a_concern"  # a possible concern looked at and found not to be one
 
 
 class ActorKind(enum.StrEnum):

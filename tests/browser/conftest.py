@@ -36,6 +36,8 @@ def live_server(app):
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
             "WTF_CSRF_ENABLED": True,
+            # The service's duty inbox, so journeys see alerts reach it.
+            "DUTY_EMAIL": "duty@council.example.org",
         }
     )
     server = make_server("127.0.0.1", 0, live_app, threaded=True)

@@ -88,7 +88,7 @@ def test_one_question_a_page_with_faces_words_and_tell_me_more(client):
         == "Tell me more (you do not have to)"
     )
     assert page.soup.find("a", string="Skip this question")["href"] == "/my-voice/questions/family_time"
-    assert "Question 1 of 12" in page.soup.get_text()
+    assert "Question 1 of 15" in page.soup.get_text()
 
 
 def test_answers_save_as_they_go_and_the_child_comes_back_where_they_were(client, other_client):
@@ -156,7 +156,7 @@ def test_check_answers_lets_the_child_change_any_answer(client):
 
     check = client.get("/my-voice/check")
     rows = {row.dt.get_text(strip=True): row for row in check.soup.select(".govuk-summary-list__row")}
-    assert len(rows) == 12
+    assert len(rows) == 15  # every question of the form, the three about feeling safe included
     assert "Not good" in rows["How are things where you live?"].get_text()
     assert "Too noisy" in rows["How are things where you live?"].get_text()
     assert "Not answered" in rows["How is school?"].get_text()

@@ -5,7 +5,8 @@ import json
 from sqlalchemy import func, select
 
 from voice_app.data.database import db
-from voice_app.models import Child, CircleMember, Invitation, Review, StaffUser, Submission
+from voice_app.models import Alert, Child, CircleMember, Invitation, Message, Review, StaffUser, Submission
+from voice_app.vocabulary import AlertKind, AlertSource
 
 
 def counts():
@@ -73,3 +74,13 @@ def test_demo_refuses_to_load_known_passwords_in_production(app, app_context):
     assert result.exit_code != 0
     assert "Refusing to load demo accounts" in result.output
     assert db.session.scalar(select(func.count()).select_from(StaffUser)) == 0
+
+
+def test_the_demo_has_open_alerts_raised_the_way_a_child_raises_them(app, app_context):
+    assert app.test_cli_runner().invoke(args=["voice", "demo"]).exit_code == 0
+    alerts = db.session.scalars(select(Alert).where(Alert.closed_at.is_(None))).all()
+    assert {(a.kind, a.source) for a in alerts} == {
+        (AlertKind.URGENT, AlertSource.HELP_NOW),
+        (AlertKind.CONCERN, AlertSource.WORDS),
+    }
+    assert db.session.scalars(select(Message).where(Message.alert_id.is_not(None))).first() is not None

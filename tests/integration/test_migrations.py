@@ -109,7 +109,8 @@ def _rules_seen(inspector) -> dict[str, tuple[list, list]]:
         return re.sub(r"\s+", " ", str(sql)).strip() if sql is not None else ""
 
     rules = {}
-    for table in sorted(Base.metadata.tables):
+    # Only the tables that exist at this revision (later ones are added by later migrations).
+    for table in sorted(set(Base.metadata.tables) & set(inspector.get_table_names())):
         checks = sorted((c["name"], squash(c["sqltext"])) for c in inspector.get_check_constraints(table))
         indexes = sorted(
             (
@@ -155,6 +156,11 @@ def test_migrations_hold_the_same_rules_as_the_models(app):
         "ck_message_status",
         "ck_audit_event_actor_kind",
         "ck_circle_member_relationship_key",
+        "ck_message_about_one_thing",
+        "ck_alert_kind",
+        "ck_alert_source",
+        "ck_alert_outcome",
+        "ck_alert_action_outcome",
     }
     partial = {name: where for name, unique, _cols, where in modelled["submission"][1] if unique}
     assert set(partial) == {"uq_submission_child_draft", "uq_submission_member_review"}

@@ -33,7 +33,8 @@ from tests.factories import (
 from tests.page_checks import check_page
 from voice_app import create_app
 from voice_app.data.database import db
-from voice_app.models import Child, CircleMember
+from voice_app.models import Alert, Child, CircleMember
+from voice_app.vocabulary import AlertKind, AlertSource
 
 SCRIPT = "<script>alert(1)</script>"
 BREAK_OUT = '"><img src=x onerror=alert(1)>'
@@ -427,7 +428,25 @@ def send_targets(person: str, check_url: str) -> Callable[[Scene], Iterator[Targ
     return targets
 
 
+def tell_my_iro_targets(scene: Scene) -> Iterator[Target]:
+    client, _token, _first = scene.child()
+    yield target_from_page(client, "/help/tell-my-iro", client.get("/help"), {"message": "Please call me"})
+
+
+def alert_targets(scene: Scene) -> Iterator[Target]:
+    client, child, _review, _member = scene.iro()
+    alert = Alert(child_id=child.id, kind=AlertKind.CONCERN, source=AlertSource.WORDS, said="Someone hit me")
+    db.session.add(alert)
+    db.session.commit()
+    url = f"/staff/alerts/{alert.id}"
+    yield target_from_page(
+        client, url, client.get(url), {"action_taken": "Rang the carer.", "outcome": "acted"}
+    )
+
+
 SCENES: dict[str, Callable[[Scene], Iterator[Target]]] = {
+    "staff.alert": alert_targets,
+    "child.tell_my_iro": tell_my_iro_targets,
     "staff.sign_in": sign_in_targets,
     "staff.sign_out": staff_page("/staff/sign-out", "/staff/", after_post=new_token_once_signed_out),
     "staff.new_link": staff_page("/staff/children/{child}/links", "/staff/children/{child}"),
@@ -537,7 +556,7 @@ def test_files_are_refused_kindly_on_every_kind_of_page(person):
     client, _token, first = person.child()
     refused = post_from(client, first, first, a_file_in("text"), 400)
     assert refused.soup.select_one(".govuk-exit-this-page") is not None  # a child can still leave quickly
-    assert refused.soup.find("a", string="Get help now") is not None
+    assert refused.soup.find("a", string="I need help now") is not None
 
     client, _token, first = person.parent()
     refused = post_from(client, first, first, a_file_in("text"), 400)

@@ -9,8 +9,10 @@ import pytest
 
 from tests.factories import make_child, make_member, make_review, make_staff
 from tests.integration.test_iro import sign_in
+from voice_app.data.database import db
+from voice_app.models import Alert
 from voice_app.permissions import CHILD_LINK, IROS, MANAGERS, PUBLIC, RESPONDENT_LINK
-from voice_app.vocabulary import StaffRole
+from voice_app.vocabulary import AlertKind, AlertSource, StaffRole
 
 # Endpoints that are not views of ours.
 NOT_OURS = {"static"}
@@ -44,7 +46,7 @@ def test_only_the_pages_anyone_may_see_are_public(app):
 def test_every_staff_page_names_a_role_and_every_other_page_a_link(app):
     for rule, view in _routes(app):
         if rule.endpoint.startswith("staff.") and view.access != PUBLIC:
-            assert view.access in (IROS, MANAGERS), rule.endpoint
+            assert view.access in (IROS, MANAGERS, IROS + MANAGERS), rule.endpoint
         if rule.endpoint.startswith("child.") and view.access != PUBLIC:
             assert view.access == CHILD_LINK, rule.endpoint
         if rule.endpoint.startswith("respond."):
@@ -53,10 +55,15 @@ def test_every_staff_page_names_a_role_and_every_other_page_a_link(app):
 
 @pytest.fixture
 def others(app_context):
-    """A child of another IRO, with a review and a circle member: ids nobody here may use."""
+    """A child of another IRO, with a review, a circle member and an alert: ids nobody here
+    may use."""
     other_iro = make_staff(email="other.iro@example.org")
     child = make_child(other_iro)
+    alert = Alert(child_id=child.id, kind=AlertKind.URGENT, source=AlertSource.HELP_NOW)
+    db.session.add(alert)
+    db.session.commit()
     return {
+        "alert_id": alert.id,
         "child_id": child.id,
         "review_id": make_review(child).id,
         "member_id": make_member(child).id,
@@ -79,7 +86,7 @@ def _guarded(app, access):
                 yield rule, method
 
 
-@pytest.mark.parametrize("access", [IROS, MANAGERS], ids=["iro", "manager"])
+@pytest.mark.parametrize("access", [IROS, MANAGERS, IROS + MANAGERS], ids=["iro", "manager", "both"])
 def test_staff_pages_send_someone_not_signed_in_to_sign_in(app, client, others, access):
     for rule, method in _guarded(app, access):
         response = client.open(_url(rule, others), method=method, expect=302)
@@ -103,8 +110,13 @@ def test_an_iro_gets_page_not_found_on_every_manager_page(app, client, others):
 
 def test_an_iro_gets_page_not_found_for_another_iros_child_review_and_circle(app, client, others):
     sign_in(client, make_staff())
-    with_ids = [(rule, method) for rule, method in _guarded(app, IROS) if rule.arguments]
-    assert len(with_ids) >= 8
+    with_ids = [
+        (rule, method)
+        for access in (IROS, IROS + MANAGERS)
+        for rule, method in _guarded(app, access)
+        if rule.arguments
+    ]
+    assert len(with_ids) >= 9
     for rule, method in with_ids:
         response = client.open(_url(rule, others), method=method, expect=404)
         assert response.status_code == 404, (method, rule.rule)

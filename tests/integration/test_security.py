@@ -138,7 +138,7 @@ def test_error_pages_keep_the_childs_help_and_quick_exit(client):
     page = client.get("/no-such-page", expect=404)
     assert page.status_code == 404
     assert page.soup.select_one(".govuk-exit-this-page") is not None
-    assert page.soup.find("a", string="Get help now") is not None
+    assert page.soup.find("a", string="I need help now") is not None
     from tests.factories import PASSWORD
 
     iro = make_staff()

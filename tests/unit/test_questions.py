@@ -7,10 +7,11 @@ from voice_app.questions import FORMS, Kind, Topic, form_for
 from voice_app.questions.parsing import MAX_TEXT_LENGTH, parse_answer
 
 FORM = form_for("child", 10)
+FIRST_VERSION = FORMS[("child-8-12", 1)]
 
 
-def test_form_asks_the_issue_questions_in_order():
-    assert [q.key for q in FORM.questions] == [
+def test_the_first_version_asked_the_issue_questions_in_order():
+    assert [q.key for q in FIRST_VERSION.questions] == [
         "home",
         "family_time",
         "school",
@@ -26,11 +27,34 @@ def test_form_asks_the_issue_questions_in_order():
     ]
 
 
+def test_the_second_version_asks_if_the_child_feels_safe_after_the_five_topics():
+    first = [q.key for q in FIRST_VERSION.questions]
+    assert [q.key for q in FORM.questions] == [
+        *first[:5],
+        "safe_home",
+        "safe_school",
+        "safe_online",
+        *first[5:],
+    ]
+    assert FORM.version == 2
+
+
+def test_not_feeling_safe_or_not_being_sure_raises_an_alert_and_safety_sits_beside_the_adults():
+    safety = [q for q in FORM.questions if q.key.startswith("safe_")]
+    for question in safety:
+        assert question.kind == Kind.CHOICE and question.more_label
+        assert [o.value for o in question.options] == ["yes", "not_sure", "no"]
+        assert set(question.alert_on) == {"no", "not_sure"}
+    assert FORM.question("safe_home").topic == Topic.SAFETY
+    assert {q.topic for q in FORM.topic_questions} == set(Topic)
+
+
 def test_every_core_topic_is_a_five_point_scale_with_faces_and_words():
-    # Safety is asked of adults; the child's safety question waits for the alert that must
-    # go with it (a child who says they are unsafe needs help at once, not at the review).
-    assert {q.topic for q in FORM.topic_questions} == set(Topic) - {Topic.SAFETY}
-    for question in FORM.topic_questions:
+    # In the first version safety was asked of adults only; the child's safety question
+    # waited for the alert that must go with it (a child who says they are unsafe needs
+    # help at once, not at the review). Its five topics are scales with faces and words.
+    assert {q.topic for q in FIRST_VERSION.topic_questions} == set(Topic) - {Topic.SAFETY}
+    for question in (q for q in FORM.topic_questions if q.topic != Topic.SAFETY):
         assert question.kind == Kind.SCALE
         assert len(question.options) == 5
         assert all(option.face and str(option.label) for option in question.options)
@@ -100,7 +124,7 @@ def test_every_age_from_0_to_17_has_exactly_one_childrens_form():
 def test_forms_are_found_by_key_and_version_and_an_unknown_one_says_so():
     from voice_app.questions import UnknownForm, get_form
 
-    assert get_form("child-8-12", 1) is FORM
+    assert get_form("child-8-12", 1) is FIRST_VERSION and get_form("child-8-12", 2) is FORM
     with pytest.raises(UnknownForm):
         get_form("child-8-12", 99)
     with pytest.raises(UnknownForm):

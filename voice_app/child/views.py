@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, session, url_for
+from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from voice_app.auth import child_link_required, current_link, start_link_session
 from voice_app.child import bp
-from voice_app.data import children, links, reviews, submissions
+from voice_app.child.forms import TellMyIroForm
+from voice_app.data import alerts, children, links, reviews, submissions
 from voice_app.extensions import limiter
 from voice_app.permissions import public
 from voice_app.questions import form_of
@@ -33,7 +34,38 @@ def home():
 @bp.get("/help")
 @public
 def help_now():
-    return render_template("child/help.html")
+    """Help for anyone; a child who opened their link can also tell their IRO at once."""
+    link = current_link()
+    return render_template("child/help.html", can_tell_iro=link is not None and link.is_childs, errors={})
+
+
+@bp.post("/help/tell-my-iro")
+@child_link_required
+@limiter.limit("10 per hour")
+def tell_my_iro():
+    form = TellMyIroForm()
+    if not form.validate_on_submit():
+        errors = {"message": form.errors["message"][0]} if form.errors.get("message") else {}
+        return render_template("child/help.html", can_tell_iro=True, form=form, errors=errors), 400
+    link = current_link()
+    alerts.help_now(children.child_of_link(link), link, form.message.data)
+    return redirect(url_for("child.told"))
+
+
+@bp.get("/help/told")
+@child_link_required
+def told():
+    return render_template("child/told.html", child=children.child_of_link(current_link()))
+
+
+@bp.get("/my-voice/heard")
+@child_link_required
+def heard():
+    """Straight after a child says they do not feel safe: what happens next, then on."""
+    then = request.args.get("then", "")
+    if not then.startswith("/my-voice/") or not then.isprintable():
+        then = url_for("child.start")
+    return render_template("child/heard.html", child=children.child_of_link(current_link()), then=then)
 
 
 @bp.get("/c/<token>")
@@ -96,7 +128,8 @@ def question(key: str):
     form = form_of(draft) if draft else submissions.child_form_for(child)
 
     def save(question_key, choice, text, carry_on):
-        submissions.save_child_answer(child, link, question_key, choice, text, carry_on)
+        raised = submissions.save_child_answer(child, link, question_key, choice, text, carry_on)
+        return "child.heard" if raised else None
 
     answers = draft.answers_by_key() if draft else {}
     return question_page(

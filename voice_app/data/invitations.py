@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from voice_app import schedule
 from voice_app.consultation import Person
-from voice_app.data import audit, consultation, links, reviews
+from voice_app.data import alerts, audit, consultation, links, reviews
 from voice_app.data.database import db, savepoint
 from voice_app.data.errors import NotFound
 from voice_app.data.messages import cancel_unsent, deliver_after_commit, deliver_due
@@ -168,6 +168,7 @@ def letter_link(staff: StaffUser, review: Review, key: str) -> tuple[Person, str
 
 @dataclass
 class SendDueReport:
+    escalated: int = 0
     invited: int = 0
     reminded: int = 0
     sent: int = 0
@@ -215,6 +216,8 @@ def send_due(today: date | None = None) -> SendDueReport:
         if today >= schedule.working_days_before(review.date_or_due, reminder_days):
             report.reminded += _remind(review, answered, today)
         db.session.commit()
+    # Alerts waiting too long go to the managers, even if `flask voice alerts` is not set up.
+    report.escalated = alerts.escalate_due()
     delivered = deliver_due()
     report.sent, report.failed = delivered["sent"], delivered["failed"]
     return report

@@ -7,14 +7,14 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from voice_app.data import audit, children, links
 from voice_app.data.database import after_commit, db, rows_changed
 from voice_app.messaging.senders import current_sender
-from voice_app.models import Child, Invitation, Message, StaffUser, utcnow
-from voice_app.vocabulary import MessageStatus
+from voice_app.models import Alert, Child, Invitation, Message, StaffUser, utcnow
+from voice_app.vocabulary import MessageKind, MessageStatus
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +47,9 @@ def _claim(message_id: int, now: datetime) -> bool:
 
 def _forget_link(message: Message, revoke: bool) -> None:
     """Keep no working link in the database: remove it from the stored copy and, for a
-    message that never reached anyone, stop the link itself."""
-    if not message.link:
+    message that never reached anyone, stop the link itself. (An alert's link is a staff
+    page, no secret: it stays, so the outbox still leads to the alert.)"""
+    if not message.link or message.invitation_id is None:
         return
     if revoke:
         links.stop_token(message.link.rsplit("/c/", 1)[-1])
@@ -57,8 +58,12 @@ def _forget_link(message: Message, revoke: bool) -> None:
 
 
 def _still_wanted(message: Message) -> bool:
-    """A message to someone since removed, or to an address since changed, must not go."""
+    """A message to someone since removed, or to an address since changed, must not go;
+    nor a call to the managers about an alert someone has acted on meanwhile."""
+    if message.alert is not None:
+        return message.kind != MessageKind.ESCALATION or message.alert.first_action_at is None
     invitation = message.invitation
+    assert invitation is not None  # a message is about an invitation or an alert
     person = invitation.circle_member or invitation.child
     if invitation.circle_member is not None and invitation.circle_member.removed_at is not None:
         return False
@@ -148,10 +153,14 @@ def outbox_for(staff: StaffUser, page: int = 1) -> list[Message]:
     return list(
         db.session.scalars(
             select(Message)
-            .join(Invitation, Invitation.id == Message.invitation_id)
-            .join(Child, Child.id == Invitation.child_id)
+            .outerjoin(Invitation, Invitation.id == Message.invitation_id)
+            .outerjoin(Alert, Alert.id == Message.alert_id)
+            .join(Child, Child.id == func.coalesce(Invitation.child_id, Alert.child_id))
             .where(children.visible_to(staff))
-            .options(selectinload(Message.invitation).selectinload(Invitation.child))
+            .options(
+                selectinload(Message.invitation).selectinload(Invitation.child),
+                selectinload(Message.alert).selectinload(Alert.child),
+            )
             .order_by(Message.id.desc())
             .limit(OUTBOX_PAGE_SIZE)
             .offset((page - 1) * OUTBOX_PAGE_SIZE)

@@ -15,11 +15,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from voice_app.data import audit, reviews
+from voice_app.data import alerts, audit, reviews
 from voice_app.data.database import db, rows_changed, savepoint
 from voice_app.data.respondents import Respondent, find_paper
 from voice_app.models import AccessLink, Answer, Child, Submission, utcnow
-from voice_app.questions import Form, form_for
+from voice_app.questions import Form, form_for, form_of
 from voice_app.vocabulary import SubmissionStatus
 
 OLDEST_CHILD_AGE = 17
@@ -105,8 +105,14 @@ def _save_answer(
 
 def save_child_answer(
     child: Child, link: AccessLink, key: str, choice: str | None, text: str | None, next_key: str | None
-) -> None:
-    _save_answer(start_child_draft(child, link), key, choice, text, next_key)
+) -> bool:
+    """Save the child's answer and raise at once any alert it calls for. True when it
+    raised an urgent alert, so the child is told straight away what happens next."""
+    draft = start_child_draft(child, link)
+    _save_answer(draft, key, choice, text, next_key)
+    question = form_of(draft).question(key)
+    assert question is not None  # the runner only saves questions of the draft's form
+    return alerts.screen_answer(child, draft, question, choice, text) is not None
 
 
 def note_position(submission: Submission | None, key: str) -> None:

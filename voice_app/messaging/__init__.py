@@ -4,12 +4,13 @@ database, live in voice_app/data/invitations.py and voice_app/data/messages.py."
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 from flask import current_app
 from flask_babel import gettext as _
 
-from voice_app.vocabulary import Channel, MessageKind
+from voice_app.vocabulary import AlertKind, Channel, MessageKind
 
 
 class Reachable(Protocol):
@@ -47,3 +48,36 @@ def message_text(kind: str, channel: str, link: str) -> str:
             _("This link is just for you. Please do not share it."),
         ]
     )
+
+
+def normalise_uk_mobile(value: str) -> str | None:
+    """07700 900982, +44 7700 900982 and 0044... all become 07700900982."""
+    digits = re.sub(r"[\s\-().]", "", value)
+    if digits.startswith("+44"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("0044"):
+        digits = "0" + digits[4:]
+    return digits if re.fullmatch(r"07\d{9}", digits) else None
+
+
+def alert_text(kind: str, alert_kind: str, channel: str, link: str, escalate_minutes: int) -> str:
+    """An alert's message to staff: that there is one, how urgent, and the staff link. Never
+    the child's name or words: a message can be read on a lock screen or forwarded."""
+    service = current_app.config["SERVICE_NAME"]
+    if kind == MessageKind.ESCALATION:
+        text = _(
+            "%(service)s: URGENT. An alert that a child may not be safe has not been acted on "
+            "after %(minutes)s minutes. Please act now.",
+            service=service,
+            minutes=escalate_minutes,
+        )
+    elif alert_kind == AlertKind.URGENT:
+        text = _(
+            "%(service)s: URGENT. A child may not be safe. Please read the alert and act now.",
+            service=service,
+        )
+    else:
+        text = _("%(service)s: a child's answer may show a concern. Please read it today.", service=service)
+    if channel == Channel.SMS:
+        return f"{text} {link}"
+    return "\n\n".join([text, _("Sign in to read it:"), link])

@@ -71,6 +71,10 @@ def notify_templates(config) -> dict[tuple[str, str], str]:
         (Channel.EMAIL, MessageKind.REMINDER): config.get("NOTIFY_EMAIL_REMINDER_TEMPLATE_ID"),
         (Channel.SMS, MessageKind.INVITATION): config.get("NOTIFY_SMS_INVITATION_TEMPLATE_ID"),
         (Channel.SMS, MessageKind.REMINDER): config.get("NOTIFY_SMS_REMINDER_TEMPLATE_ID"),
+        (Channel.EMAIL, MessageKind.ALERT): config.get("NOTIFY_EMAIL_ALERT_TEMPLATE_ID"),
+        (Channel.SMS, MessageKind.ALERT): config.get("NOTIFY_SMS_ALERT_TEMPLATE_ID"),
+        (Channel.EMAIL, MessageKind.ESCALATION): config.get("NOTIFY_EMAIL_ESCALATION_TEMPLATE_ID"),
+        (Channel.SMS, MessageKind.ESCALATION): config.get("NOTIFY_SMS_ESCALATION_TEMPLATE_ID"),
     }
 
 

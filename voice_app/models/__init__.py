@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
+from voice_app.models.alerts import Alert, AlertAction
 from voice_app.models.audit import AuditEvent
 from voice_app.models.base import Base, utcnow
 from voice_app.models.child import Child, Review
@@ -29,6 +30,8 @@ __all__ = [
     "RELATIONSHIPS",
     "AccessLink",
     "ActorKind",
+    "Alert",
+    "AlertAction",
     "Answer",
     "AuditEvent",
     "Base",

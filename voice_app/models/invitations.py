@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from voice_app.models.alerts import Alert
 from voice_app.models.base import Base, Timestamped, UTCDateTime, stored_enum, utcnow
 from voice_app.models.child import Child, Review
 from voice_app.models.circle import CircleMember
@@ -36,13 +37,21 @@ class Invitation(Timestamped, Base):
 
 
 class Message(Timestamped, Base):
+    """A message to one address: an invitation or reminder (to the child or their circle),
+    or an alert or escalation (to staff and the duty inbox). It carries a link and nothing
+    about the child."""
+
     __tablename__ = "message"
     # One message of each kind to each address: a corrected address gets its own.
     __table_args__ = (
         UniqueConstraint("invitation_id", "kind", "recipient", name="uq_message_invitation_kind_recipient"),
+        UniqueConstraint("alert_id", "kind", "recipient", name="uq_message_alert_kind_recipient"),
+        # Each message is about exactly one thing: an invitation or an alert.
+        CheckConstraint("(invitation_id IS NULL) <> (alert_id IS NULL)", name="about_one_thing"),
     )
 
-    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"))
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"))
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"), index=True)
     kind: Mapped[MessageKind] = mapped_column(stored_enum(MessageKind, name="kind", length=20))
     channel: Mapped[Channel] = mapped_column(stored_enum(Channel, name="channel", length=10))
     recipient: Mapped[str] = mapped_column(String(254))
@@ -57,4 +66,5 @@ class Message(Timestamped, Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     provider_reference: Mapped[str | None] = mapped_column(String(100))
 
-    invitation: Mapped[Invitation] = relationship()
+    invitation: Mapped[Invitation | None] = relationship()
+    alert: Mapped[Alert | None] = relationship()

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Protocol
 
 from voice_app.questions.adult_papers import CARER, PARENT, PROFESSIONAL
-from voice_app.questions.child_8_12 import CHILD_8_12
+from voice_app.questions.child_8_12 import CHILD_8_12, CHILD_8_12_V2
 from voice_app.questions.model import Form, Kind, Option, Question, Topic
 
 # Every version of every form, old ones included.
 FORMS: dict[tuple[str, int], Form] = {
-    (form.key, form.version): form for form in (CHILD_8_12, PARENT, CARER, PROFESSIONAL)
+    (form.key, form.version): form for form in (CHILD_8_12, CHILD_8_12_V2, PARENT, CARER, PROFESSIONAL)
 }
 
 

@@ -111,3 +111,58 @@ CHILD_8_12 = Form(
         ),
     ),
 )
+
+# How safe a child feels, asked kindly and without leading. "No" or "not sure" raises an
+# urgent alert as soon as the page is saved: the child's IRO, or someone on duty, reads it
+# the same day. The child is told so on the next page, and never promised secrecy.
+SAFE_ANSWERS = (
+    Option("yes", _l("Yes")),
+    Option("not_sure", _l("I am not sure")),
+    Option("no", _l("No")),
+)
+NOT_SAFE = ("not_sure", "no")
+
+
+def _safe(key: str, title, short_title, hint=None, topic: Topic | None = None) -> Question:
+    return Question(
+        key=key,
+        kind=Kind.CHOICE,
+        title=title,
+        hint=hint,
+        options=SAFE_ANSWERS,
+        topic=topic,
+        more_label=TELL_ME_MORE,
+        short_title=short_title,
+        is_concern=topic is None,  # the first sits with everyone's safety views in the table
+        alert_on=NOT_SAFE,
+    )
+
+
+SAFETY_QUESTIONS = (
+    _safe(
+        "safe_home",
+        _l("Do you feel safe where you live?"),
+        _l("Feels safe where they live"),
+        topic=Topic.SAFETY,
+    ),
+    _safe("safe_school", _l("Do you feel safe at school?"), _l("Feels safe at school")),
+    _safe(
+        "safe_online",
+        _l("Do you feel safe online?"),
+        _l("Feels safe online"),
+        hint=_l("For example on your phone, in games or on social media."),
+    ),
+)
+
+# Version 2 asks whether the child feels safe, after the five topics (version 1 is kept:
+# what was answered in it is read back through it).
+_TOPICS = tuple(q for q in CHILD_8_12.questions if q.topic is not None)
+_REST = tuple(q for q in CHILD_8_12.questions if q.topic is None)
+CHILD_8_12_V2 = Form(
+    key=CHILD_8_12.key,
+    version=2,
+    audience=CHILD_8_12.audience,
+    min_age=CHILD_8_12.min_age,
+    max_age=CHILD_8_12.max_age,
+    questions=_TOPICS + SAFETY_QUESTIONS + _REST,
+)

@@ -43,6 +43,8 @@ class Question:
     short_title: str | None = None  # how the IRO's summary names it
     is_request: bool = False  # shown at the top of the IRO's summary
     is_concern: bool = False  # a worry or concern: also shown at the top
+    # Answers that raise an urgent alert the moment the page is saved ("no" to feeling safe).
+    alert_on: tuple[str, ...] = ()
 
     @property
     def has_choice(self) -> bool:

@@ -17,8 +17,9 @@ from flask import abort, redirect, render_template, request, url_for
 from voice_app.questions.model import Form
 from voice_app.questions.parsing import as_typed, parse_answer
 
-# save(question_key, choice, text, key of the page to carry on from, or None)
-SaveAnswer = Callable[[str, str | None, str | None, str | None], None]
+# save(question_key, choice, text, key of the page to carry on from, or None); it may
+# return the address of a page to show first (the child is told an alert went).
+SaveAnswer = Callable[[str, str | None, str | None, str | None], str | None]
 # note_position(question_key): remember the page a person is on, if they have a draft
 NotePosition = Callable[[str], None]
 
@@ -63,10 +64,15 @@ def question_page(
         else:
             # Where to carry on from after closing the phone: the page after this one.
             carry_on = None if returning_to_check or following is None else following.key
-            save(key, parsed.choice, parsed.text, carry_on)
-            if carry_on is None:
-                return redirect(url_for(journey.check_endpoint))
-            return redirect(url_for(journey.question_endpoint, key=carry_on))
+            then = (
+                url_for(journey.check_endpoint)
+                if carry_on is None
+                else url_for(journey.question_endpoint, key=carry_on)
+            )
+            first = save(key, parsed.choice, parsed.text, carry_on)
+            if first is not None:
+                return redirect(url_for(first, then=then))
+            return redirect(then)
     else:
         note_position(key)
 

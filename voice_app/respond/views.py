@@ -57,6 +57,7 @@ def question(key: str):
 
     def save(question_key, choice, text, carry_on):
         submissions.save_paper_answer(respondent, question_key, choice, text, carry_on)
+        return None
 
     answers = respondent.submission.answers_by_key() if respondent.submission else {}
     return question_page(

@@ -1,9 +1,6 @@
 import re
 
-from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from werkzeug.datastructures import MultiDict
 from wtforms import (
     EmailField,
     PasswordField,
@@ -12,44 +9,17 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from voice_app.vocabulary import LANGUAGES, RELATIONSHIPS
-
-# No keyboard types these, and PostgreSQL refuses NUL; line breaks and tabs stay.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _text_only(value):
-    """A field's value as text without control characters; a file, or anything else that is
-    not text, is nothing at all."""
-    return _CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else None
+from voice_app.forms import TextOnlyForm
+from voice_app.messaging import normalise_uk_mobile
+from voice_app.vocabulary import LANGUAGES, RELATIONSHIPS, AlertOutcome
 
 
-def _texts_only(values):
-    if isinstance(values, list) and all(isinstance(value, str) for value in values):
-        return [_CONTROL_CHARACTERS.sub("", value) for value in values]
-    return None
-
-
-class StaffForm(FlaskForm):
-    """Every staff form: its fields only ever hold text (or a list of texts, for a multiple
-    choice) before their own filters and validators see them, whatever was posted. Filters
-    run after a field converts its input, so a number or date field would need leaving out."""
-
-    class Meta(FlaskForm.Meta):
-        def bind_field(self, form, unbound_field, options):
-            first = _texts_only if issubclass(unbound_field.field_class, SelectMultipleField) else _text_only
-            filters = [first, *unbound_field.kwargs.get("filters", ())]
-            return unbound_field.bind(form=form, **{**options, "filters": filters})
-
-        def wrap_formdata(self, form, formdata):
-            # Flask-WTF would also read a JSON body, whose values need not be text nor even
-            # come in pairs. No page sends one: read only what a page's form posted.
-            if not isinstance(formdata, MultiDict) and formdata is not None and request.is_json:
-                formdata = request.form
-            return super().wrap_formdata(form, formdata)
+class StaffForm(TextOnlyForm):
+    """Every staff form (see TextOnlyForm: whatever is posted, fields only hold text)."""
 
 
 class SignInForm(StaffForm):
@@ -121,19 +91,34 @@ class CircleMemberForm(ContactForm):
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-def normalise_uk_mobile(value: str) -> str | None:
-    """07700 900982, +44 7700 900982 and 0044... all become 07700900982."""
-    digits = re.sub(r"[\s\-().]", "", value)
-    if digits.startswith("+44"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("0044"):
-        digits = "0" + digits[4:]
-    return digits if re.fullmatch(r"07\d{9}", digits) else None
-
-
 class InviteForm(StaffForm):
     """Who to invite; choices are set by the view from the child's circle."""
 
     people = SelectMultipleField(
         _l("Who to invite"), validators=[DataRequired(_l("Choose at least one person to invite"))]
+    )
+
+
+class AlertActionForm(StaffForm):
+    """What someone did about an alert."""
+
+    action_taken = TextAreaField(
+        _l("What did you do?"),
+        validators=[
+            DataRequired(_l("Say what you did, for example who you spoke to and what happens next")),
+            Length(max=5000, message=_l("What you did must be 5,000 characters or fewer")),
+        ],
+    )
+    who_was_told = StringField(
+        _l("Who was told? (optional)"),
+        validators=[Optional(), Length(max=500, message=_l("Who was told must be 500 characters or fewer"))],
+    )
+    outcome = RadioField(
+        _l("Outcome"),
+        choices=[
+            SelectChoice(value=AlertOutcome.ACTED, label=_l("I acted on it")),
+            SelectChoice(value=AlertOutcome.NOT_A_CONCERN, label=_l("It is not a concern")),
+        ],
+        default=AlertOutcome.ACTED,
+        validators=[InputRequired(_l("Choose an outcome"))],
     )

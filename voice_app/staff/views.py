@@ -8,7 +8,7 @@ from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from voice_app.data import children, circle, consultation, links, reviews, staff
+from voice_app.data import alerts, children, circle, consultation, links, reviews, staff
 from voice_app.extensions import limiter
 from voice_app.permissions import IROS, MANAGERS, landing_url, public, staff_required
 from voice_app.staff import bp
@@ -63,7 +63,11 @@ def sign_out():
 @bp.get("/")
 @staff_required(*IROS)
 def caseload():
-    return render_template("staff/caseload.html", rows=children.caseload(current_user))
+    return render_template(
+        "staff/caseload.html",
+        rows=children.caseload(current_user),
+        alerts=alerts.open_alerts_for(current_user),
+    )
 
 
 def _child_page(child, new_url=None):
@@ -74,6 +78,7 @@ def _child_page(child, new_url=None):
         form=ConfirmForm(),
         new_url=new_url,
         circle=circle.members_of(child),
+        alerts=alerts.open_alerts_for(current_user, child),
     )
 
 
@@ -117,4 +122,6 @@ def review(review_id: int):
 @bp.get("/overview")
 @staff_required(*MANAGERS)
 def service_overview():
-    return render_template("staff/overview.html", rows=staff.overview())
+    return render_template(
+        "staff/overview.html", rows=staff.overview(), alerts=alerts.open_alerts_for(current_user)
+    )
