@@ -16,6 +16,7 @@ from sqlalchemy import select
 from tests.factories import make_child, make_link, make_staff
 from tests.integration.test_child_journey import open_link
 from tests.integration.test_iro import sign_in
+from voice_app import create_app
 from voice_app.data.database import db
 from voice_app.models import Alert, AlertAction, AuditEvent, Message
 from voice_app.vocabulary import AlertKind, AlertOutcome, AlertSource, MessageKind, StaffRole
@@ -260,3 +261,21 @@ def test_an_alert_acted_on_in_time_is_not_escalated_and_send_due_escalates_too(a
         output = app.test_cli_runner().invoke(args=["voice", "send-due"]).output
     assert "alerts escalated 1" in output
     assert {m.alert_id for m in _escalations()} == {second.id}
+
+
+def test_a_child_kept_waiting_by_the_rate_limit_still_sees_where_help_is(app, sam):
+    limited = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "RATELIMIT_ENABLED": True,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    limited.test_client_class = type(app.test_client())
+    client = limited.test_client()
+    open_link(client, sam["token"])
+    for _ in range(30):
+        client.post("/help/tell-my-iro", data={"message": ""}, expect=302)
+    waiting = client.post("/help/tell-my-iro", data={"message": ""}, expect=429)
+    assert "0800 1111" in waiting.soup.get_text() and "999" in waiting.soup.get_text()

@@ -433,6 +433,12 @@ def tell_my_iro_targets(scene: Scene) -> Iterator[Target]:
     yield target_from_page(client, "/help/tell-my-iro", client.get("/help"), {"message": "Please call me"})
 
 
+def message_targets(scene: Scene) -> Iterator[Target]:
+    client, _token, _first = scene.child()
+    page = client.get("/my-voice/message")
+    yield target_from_page(client, "/my-voice/message", page, {"about": "good_news", "message": "I passed"})
+
+
 def alert_targets(scene: Scene) -> Iterator[Target]:
     client, child, _review, _member = scene.iro()
     alert = Alert(child_id=child.id, kind=AlertKind.CONCERN, source=AlertSource.WORDS, said="Someone hit me")
@@ -447,6 +453,7 @@ def alert_targets(scene: Scene) -> Iterator[Target]:
 SCENES: dict[str, Callable[[Scene], Iterator[Target]]] = {
     "staff.alert": alert_targets,
     "child.tell_my_iro": tell_my_iro_targets,
+    "child.message": message_targets,
     "staff.sign_in": sign_in_targets,
     "staff.sign_out": staff_page("/staff/sign-out", "/staff/", after_post=new_token_once_signed_out),
     "staff.new_link": staff_page("/staff/children/{child}/links", "/staff/children/{child}"),

@@ -41,7 +41,7 @@ def help_now():
 
 @bp.post("/help/tell-my-iro")
 @child_link_required
-@limiter.limit("10 per hour")
+@limiter.limit("30 per hour")
 def tell_my_iro():
     form = TellMyIroForm()
     if not form.validate_on_submit():

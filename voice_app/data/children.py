@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
-from voice_app.data import audit, consultation, invitations, messages, reviews
+from voice_app.data import audit, child_messages, consultation, invitations, messages, reviews
 from voice_app.data.database import db
 from voice_app.data.errors import NotFound
 from voice_app.models import AccessLink, Child, Review, StaffUser
@@ -52,6 +52,7 @@ class CaseloadRow:
     next_review: Review | None
     due_on: date
     people: list = field(default_factory=list)  # consultation.Person: who was asked, how far they got
+    new_messages: int = 0  # the child's messages nobody has read yet
 
 
 def caseload(staff: StaffUser) -> list[CaseloadRow]:
@@ -73,9 +74,11 @@ def caseload(staff: StaffUser) -> list[CaseloadRow]:
     people = consultation.people_by_review(
         upcoming_reviews, {child.id: child for child in children}, with_answers=False
     )
+    new_messages = child_messages.new_messages_by_review([r.id for r in upcoming_reviews])
     for row in rows:
         if row.next_review:
             row.people = people[row.next_review.id]
+            row.new_messages = new_messages.get(row.next_review.id, 0)
     return sorted(rows, key=lambda row: row.next_review.date_or_due if row.next_review else row.due_on)
 
 

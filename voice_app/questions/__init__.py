@@ -10,11 +10,13 @@ from typing import Protocol
 
 from voice_app.questions.adult_papers import CARER, PARENT, PROFESSIONAL
 from voice_app.questions.child_8_12 import CHILD_8_12, CHILD_8_12_V2
+from voice_app.questions.child_message import CHILD_MESSAGE
 from voice_app.questions.model import Form, Kind, Option, Question, Topic
 
 # Every version of every form, old ones included.
 FORMS: dict[tuple[str, int], Form] = {
-    (form.key, form.version): form for form in (CHILD_8_12, CHILD_8_12_V2, PARENT, CARER, PROFESSIONAL)
+    (form.key, form.version): form
+    for form in (CHILD_8_12, CHILD_8_12_V2, CHILD_MESSAGE, PARENT, CARER, PROFESSIONAL)
 }
 
 
