@@ -12,6 +12,7 @@ from sqlalchemy import event, text
 from tests.page_checks import PageCheckingClient
 from voice_app import create_app
 from voice_app.data.database import db
+from voice_app.extensions import limiter
 from voice_app.models import Base
 
 
@@ -89,3 +90,23 @@ def count_queries():
 @pytest.fixture
 def query_counter():
     return count_queries
+
+
+@pytest.fixture
+def rate_limited_app(app):
+    """An app with rate limits on, as in production, for one test. The limiter is one object
+    shared by every app, so it is switched off again and its counts forgotten afterwards."""
+    limited = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "RATELIMIT_ENABLED": True,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    limited.test_client_class = PageCheckingClient
+    try:
+        yield limited
+    finally:
+        limiter.reset()
+        limiter.enabled = False

@@ -1,5 +1,9 @@
 """Who is asking: a signed-in member of staff (Flask-Login) or a person who opened a
-personal link (the link's id in the session, checked again on every request)."""
+personal link (the link's id in the session, checked again on every request).
+
+Never both: a browser signed in as staff opens no child's or parent's page, and starts no
+link session (a link, a sign-in code), so nothing a child sees or sends is ever done by
+staff in their name. Staff give a child their link by card or message instead."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask import Flask, current_app, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from voice_app.data import links, staff
@@ -65,10 +69,34 @@ def current_link():
     return g.current_link
 
 
+STAFF_SIGNED_IN = "child/staff_signed_in.html"
+
+
+def refusal_for_staff(for_child: bool = True) -> tuple[str, int] | None:
+    """The page a browser signed in as staff gets instead of a child's or a parent's page
+    (with a button to sign out), or None for anyone else."""
+    if current_user.is_authenticated:
+        return render_template(STAFF_SIGNED_IN, for_child=for_child), 403
+    return None
+
+
+def refuses_staff(view: Callable[..., Any]) -> Callable[..., Any]:
+    """For the pages that start a link session: opening a link, typing a sign-in code."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return refusal_for_staff() or view(*args, **kwargs)
+
+    return wrapper
+
+
 def _link_of_kind(childs: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            refusal = refusal_for_staff(for_child=childs)
+            if refusal is not None:
+                return refusal
             link = current_link()
             if link is None:
                 return redirect(url_for("child.link_needed"))

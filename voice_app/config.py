@@ -109,8 +109,13 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
         "LANGUAGES": ["en"],
-        # Personal links stop working after this many days; staff can issue a new one.
-        "LINK_LIFETIME_DAYS": _int("LINK_LIFETIME_DAYS", 120),
+        # A personal link (and a card's sign-in code) works this long unless it is stopped
+        # or replaced first: 13 months, since reviews can be six months apart and one
+        # card should see a child through two of them.
+        "LINK_LIFETIME_DAYS": _int("LINK_LIFETIME_DAYS", 395),
+        # Wrong sign-in codes allowed per hour across the whole service, however many
+        # addresses they come from: what keeps guessing codes from many machines slow.
+        "SIGN_IN_CODE_FAILURES_PER_HOUR": _int("SIGN_IN_CODE_FAILURES_PER_HOUR", 100),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "memory://"),
         "RATELIMIT_ENABLED": not testing,
         "RATELIMIT_HEADERS_ENABLED": False,

@@ -1,7 +1,10 @@
 """A review's consultation as the IRO reads it: who was asked, how far each got, and
 everyone's answers laid side by side. Pure: it works on what the data layer loaded
 (voice_app/data/consultation.py) and reads every submission through the form version it
-was answered in."""
+was answered in.
+
+The version for the meeting is the same summary without the answers the child kept "just
+for my IRO": they are left out, not masked, so nothing in it says one was there."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from voice_app.filters import date_time
-from voice_app.questions import Form, Question, Topic, form_of
+from voice_app.questions import Question, Topic, form_of
 from voice_app.vocabulary import Role
 
 if TYPE_CHECKING:
@@ -63,10 +66,15 @@ class Person:
         """Each submission's answers by question key, gathered once."""
         return {submission.id: submission.answers_by_key() for submission in self.submissions}
 
-    @property
-    def form(self) -> Form:
-        """The form their newest submission was answered in (each is read through its own)."""
-        return form_of(self.submissions[0])
+    @cached_property
+    def questions(self) -> tuple[Question, ...]:
+        """Every question of every form they answered, newest form first, each key once: a
+        child's message sent after their views must not hide the views."""
+        seen: dict[str, Question] = {}
+        for submission in self.submissions:
+            for question in form_of(submission).questions:
+                seen.setdefault(question.key, question)
+        return tuple(seen.values())
 
 
 @dataclass
@@ -78,6 +86,8 @@ class Cell:
 @dataclass
 class Summary:
     people: list[Person]
+    # The version to share at the meeting: answers "just for my IRO" are left out.
+    for_meeting: bool = False
     _sent_labels: dict[int, str] = field(default_factory=dict, repr=False)
 
     def sent_label(self, submission: Submission) -> str:
@@ -117,40 +127,41 @@ class Summary:
             cells: list[tuple[bool, Cell | None]] = []
             title = None
             for person in self.responders:
-                asked = next((q for q in person.form.questions if q.topic == topic), None)
+                asked = next((q for q in person.questions if q.topic == topic), None)
                 title = title or (asked.short_title if asked else None)
-                found = _cells(person, lambda q, topic=topic: q.topic == topic)
+                found = self._cells(person, lambda q, topic=topic: q.topic == topic)
                 cells.append((asked is not None, found[0] if found else None))
             if title:  # a topic somebody was asked about, even if they skipped it
                 rows.append((topic, str(title), cells))
         return rows
 
-    @staticmethod
-    def requests_and_concerns(person: Person) -> list[Cell]:
-        return _cells(person, lambda q: q.is_request or q.is_concern)
+    def requests_and_concerns(self, person: Person) -> list[Cell]:
+        return self._cells(person, lambda q: q.is_request or q.is_concern)
 
-    @staticmethod
-    def own_words(person: Person) -> list[Cell]:
-        return _cells(person, lambda q: q.topic is None and not q.is_request and not q.is_concern)
+    def own_words(self, person: Person) -> list[Cell]:
+        return self._cells(person, lambda q: q.topic is None and not q.is_request and not q.is_concern)
 
+    def shows(self, answer: Answer) -> bool:
+        """Whether this version of the summary has this answer in it."""
+        return not answer.is_empty and not (self.for_meeting and answer.just_for_iro)
 
-def _cells(person: Person, wanted: Any) -> list[Cell]:
-    """This person's answers to the wanted questions, in form order, newest first. Each
-    submission's answer is found by the question's key in that submission's own form."""
-    if not person.submissions:
-        return []
-    cells = []
-    for question in person.form.questions:
-        if not wanted(question):
-            continue
-        given = []
-        for submission in person.submissions:
-            answer = person.answers[submission.id].get(question.key)
-            if answer is not None and not answer.is_empty:
-                given.append((submission, answer))
-        if given:
-            cells.append(Cell(question, given))
-    return cells
+    def _cells(self, person: Person, wanted: Any) -> list[Cell]:
+        """This person's answers to the wanted questions, in form order, newest first. Each
+        submission's answer is found by the question's key in that submission's own form."""
+        if not person.submissions:
+            return []
+        cells = []
+        for question in person.questions:
+            if not wanted(question):
+                continue
+            given = []
+            for submission in person.submissions:
+                answer = person.answers[submission.id].get(question.key)
+                if answer is not None and self.shows(answer):
+                    given.append((submission, answer))
+            if given:
+                cells.append(Cell(question, given))
+        return cells
 
 
 def order_people(people: list[Person]) -> list[Person]:

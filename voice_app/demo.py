@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from voice_app import schedule
-from voice_app.data import alerts, invitations, submissions
+from voice_app.data import alerts, child_messages, invitations, submissions
 from voice_app.data.database import db
 from voice_app.data.messages import deliver_due
 from voice_app.models import (
@@ -31,6 +31,7 @@ from voice_app.models import (
     hash_token,
     utcnow,
 )
+from voice_app.questions.child_message import CHILD_MESSAGE
 
 IRO_PASSWORD = "demo-iro-password"
 MANAGER_PASSWORD = "demo-manager-password"
@@ -74,6 +75,10 @@ LEO_ANSWERS = {
     "who": (None, "My carer Sue and my football coach. Not my social worker's manager."),
     "advocate": ("yes", None),
 }
+
+
+# Leo ticked "Just for my IRO" on this answer: the meeting version of the summary leaves it out.
+LEO_JUST_FOR_IRO = {"worries"}
 
 
 def _demo_hmac(message: str) -> str:
@@ -143,7 +148,8 @@ def _sent_views(child: Child, review: Review) -> None:
         status=SubmissionStatus.SENT,
         sent_at=sent_at,
         answers=[
-            Answer(question_key=key, choice=choice, text=text) for key, (choice, text) in LEO_ANSWERS.items()
+            Answer(question_key=key, choice=choice, text=text, just_for_iro=key in LEO_JUST_FOR_IRO)
+            for key, (choice, text) in LEO_ANSWERS.items()
         ],
     )
     db.session.add(submission)
@@ -272,6 +278,7 @@ def _link(child: Child) -> str:
 # Open alerts for trainers to act on, raised the way a child raises them.
 HELP_NOW = ("Jade", "Can you ring me? Something happened at home and I am scared.")
 WORRY = ("Noah", "worries", "Some days I am scared to go home.")
+MESSAGE = ("Sam", "good_news", "I got a certificate at school for my reading!")
 
 
 def _alerts(children: list) -> None:
@@ -287,6 +294,12 @@ def _alerts(children: list) -> None:
         link = db.session.scalars(select(AccessLink).where(AccessLink.token_hash == hash_token(token))).one()
         if not db.session.scalars(select(Alert).where(Alert.child_id == child.id)).first():
             raise_alert(child, link)
+    # A message sent outside the review form, as a child sends one.
+    child, token = by_name[MESSAGE[0]]
+    link = db.session.scalars(select(AccessLink).where(AccessLink.token_hash == hash_token(token))).one()
+    sent = select(Submission).where(Submission.child_id == child.id, Submission.form_key == CHILD_MESSAGE.key)
+    if not db.session.scalars(sent).first():
+        child_messages.send_message(child, link, MESSAGE[1], MESSAGE[2])
 
 
 def load_demo(today: date | None = None) -> dict:

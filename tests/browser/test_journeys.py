@@ -102,12 +102,13 @@ def test_child_answers_comes_back_changes_and_sends_then_iro_reads_it(live_serve
     assert "Too much homework" in summary
     check_page(laptop)
 
-    # The child's page: make a new link to give them, shown once.
+    # The child's page: print a card to give them, shown once (a QR code and a short code).
     laptop.get_by_role("link", name="Your caseload").click()
     laptop.locator("tbody th").get_by_role("link").first.click()
     check_page(laptop)
-    laptop.get_by_role("button", name="Make a new link").click()
-    assert "/c/" in laptop.locator("#new-link").inner_text()
+    laptop.get_by_role("button", name="Print a card").click()
+    assert laptop.locator(".voice-card .voice-qr svg").count() == 1
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", laptop.locator(".voice-card__code").inner_text().strip())
     check_page(laptop)
     laptop.context.close()
 

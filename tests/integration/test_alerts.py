@@ -16,7 +16,6 @@ from sqlalchemy import select
 from tests.factories import make_child, make_link, make_staff
 from tests.integration.test_child_journey import open_link
 from tests.integration.test_iro import sign_in
-from voice_app import create_app
 from voice_app.data.database import db
 from voice_app.models import Alert, AlertAction, AuditEvent, Message
 from voice_app.vocabulary import AlertKind, AlertOutcome, AlertSource, MessageKind, StaffRole
@@ -263,17 +262,8 @@ def test_an_alert_acted_on_in_time_is_not_escalated_and_send_due_escalates_too(a
     assert {m.alert_id for m in _escalations()} == {second.id}
 
 
-def test_a_child_kept_waiting_by_the_rate_limit_still_sees_where_help_is(app, sam):
-    limited = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "RATELIMIT_ENABLED": True,
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
-    limited.test_client_class = type(app.test_client())
-    client = limited.test_client()
+def test_a_child_kept_waiting_by_the_rate_limit_still_sees_where_help_is(rate_limited_app, sam):
+    client = rate_limited_app.test_client()
     open_link(client, sam["token"])
     for _ in range(30):
         client.post("/help/tell-my-iro", data={"message": ""}, expect=302)

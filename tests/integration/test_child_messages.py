@@ -24,7 +24,7 @@ def _family(client):
 
 
 def test_a_child_sends_a_message_that_attaches_to_their_next_review(client):
-    _iro, child, review = _family(client)
+    _iro, _child, review = _family(client)
     start = client.get("/my-voice")
     assert start.soup.find("a", string="Send a message to your IRO")["href"] == "/my-voice/message"
     page = client.get("/my-voice/message")
@@ -79,3 +79,15 @@ def test_the_caseload_shows_a_new_message_until_the_iro_reads_the_summary(client
     assert tag.find_parent("a")["href"] == f"/staff/reviews/{review.id}"
     client.get(f"/staff/reviews/{review.id}")
     assert client.get("/staff/").soup.select_one(".govuk-tag--purple") is None
+
+
+def test_the_iro_reads_the_message_in_the_summary_and_the_child_start_page_is_not_confused(
+    client, other_client
+):
+    iro, _child, review = _family(other_client)
+    other_client.post("/my-voice/message", data={"about": "good_news", "message": "I passed my test"})
+    # The start page speaks of views sent through the form, not of the message.
+    assert "You sent your views" not in other_client.get("/my-voice").soup.get_text()
+    sign_in(client, iro)
+    summary = client.get(f"/staff/reviews/{review.id}").soup.get_text()
+    assert "I passed my test" in summary and "Some good news" in summary

@@ -5,7 +5,17 @@ import json
 from sqlalchemy import func, select
 
 from voice_app.data.database import db
-from voice_app.models import Alert, Child, CircleMember, Invitation, Message, Review, StaffUser, Submission
+from voice_app.models import (
+    Alert,
+    Answer,
+    Child,
+    CircleMember,
+    Invitation,
+    Message,
+    Review,
+    StaffUser,
+    Submission,
+)
 from voice_app.vocabulary import AlertKind, AlertSource
 
 
@@ -84,3 +94,12 @@ def test_the_demo_has_open_alerts_raised_the_way_a_child_raises_them(app, app_co
         (AlertKind.CONCERN, AlertSource.WORDS),
     }
     assert db.session.scalars(select(Message).where(Message.alert_id.is_not(None))).first() is not None
+
+
+def test_the_demo_has_an_answer_just_for_the_iro_and_a_message_outside_the_form(app, app_context):
+    assert app.test_cli_runner().invoke(args=["voice", "demo"]).exit_code == 0
+    assert db.session.scalars(select(Answer).where(Answer.just_for_iro.is_(True))).first() is not None
+    assert (
+        db.session.scalars(select(Submission).where(Submission.form_key == "child-message")).first()
+        is not None
+    )

@@ -150,7 +150,7 @@ def test_another_iros_children_are_not_found(client, path):
         client.get(path.format(child=their_child.id, review=their_review.id), expect=404).status_code == 404
     )
     assert client.get(path.format(child=999999, review=999999), expect=404).status_code == 404
-    assert client.post(f"/staff/children/{their_child.id}/links", expect=404).status_code == 404
+    assert client.post(f"/staff/children/{their_child.id}/card", expect=404).status_code == 404
     assert not db.session.scalars(select(AuditEvent)).all()
 
 
@@ -198,22 +198,22 @@ def test_caseload_runs_the_same_queries_for_one_or_many_children(client, query_c
     assert len(few) == len(many)
 
 
-def test_iro_makes_a_new_link_shown_once_and_can_stop_it(client, other_client):
+def test_iro_prints_a_card_shown_once_and_can_stop_it(client, other_client):
     iro = make_staff()
     child = make_child(iro)
     old_token = make_link(child)
     sign_in(client, iro)
 
-    page = client.post(f"/staff/children/{child.id}/links", expect=200)
-    url = page.soup.select_one("#new-link").get_text()
-    assert "/c/" in url
-    new_token = url.rsplit("/c/", 1)[1]
-    assert other_client.get(f"/c/{new_token}", expect=302).status_code == 302
-    assert other_client.get(f"/c/{old_token}", expect=404).status_code == 404  # the old link stopped
-    assert new_token not in client.get(f"/staff/children/{child.id}").get_data(as_text=True)
+    page = client.post(f"/staff/children/{child.id}/card", expect=200)
+    code = page.soup.select_one(".voice-card__code").get_text()
+    assert page.soup.select_one(".voice-card .voice-qr svg") is not None
+    assert "/c/" not in page.soup.select_one(".voice-card").get_text()  # a QR and a code, no link
+    assert other_client.post("/code", data={"code": code}).headers["Location"] == "/my-voice"
+    assert other_client.application.test_client().get(f"/c/{old_token}", expect=404).status_code == 404
+    assert code not in client.get(f"/staff/children/{child.id}").get_data(as_text=True)
 
     client.post(f"/staff/children/{child.id}/links/stop")
     assert other_client.get("/my-voice", expect=302).headers["Location"] == "/link-needed"
     assert all(link.revoked_at for link in db.session.scalars(select(AccessLink)))
     actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
-    assert actions == ["issued_personal_link", "stopped_personal_links"]
+    assert actions == ["printed_card", "stopped_personal_links"]

@@ -450,13 +450,30 @@ def alert_targets(scene: Scene) -> Iterator[Target]:
     )
 
 
+def send_link_targets(scene: Scene) -> Iterator[Target]:
+    client, child, _review, _member = scene.iro()
+    db.session.get_one(Child, child.id).email = "sam@example.org"  # "Send the link again" needs an address
+    db.session.commit()
+    url = f"/staff/children/{child.id}/links/send"
+    yield target_from_page(client, url, client.get(f"/staff/children/{child.id}"))
+
+
+def code_sign_in_targets(scene: Scene) -> Iterator[Target]:
+    client = scene.client()
+    # A well-formed code nobody was given, on the home page and on the code page.
+    yield target_from_page(client, "/code", client.get("/"), {"code": "ACEF-HJKM"})
+    yield target_from_page(client, "/code", client.get("/code"), {"code": "acef hjkm"}, full=False)
+
+
 SCENES: dict[str, Callable[[Scene], Iterator[Target]]] = {
     "staff.alert": alert_targets,
     "child.tell_my_iro": tell_my_iro_targets,
     "child.message": message_targets,
     "staff.sign_in": sign_in_targets,
     "staff.sign_out": staff_page("/staff/sign-out", "/staff/", after_post=new_token_once_signed_out),
-    "staff.new_link": staff_page("/staff/children/{child}/links", "/staff/children/{child}"),
+    "staff.send_link": send_link_targets,
+    "staff.card": staff_page("/staff/children/{child}/card", "/staff/children/{child}"),
+    "child.code_sign_in": code_sign_in_targets,
     "staff.stop_links": staff_page("/staff/children/{child}/links/stop", "/staff/children/{child}"),
     "staff.add_member": staff_page(
         "/staff/children/{child}/circle/new",

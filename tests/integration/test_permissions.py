@@ -33,6 +33,7 @@ def test_every_endpoint_says_who_may_open_it(app):
 def test_only_the_pages_anyone_may_see_are_public(app):
     public = sorted({rule.endpoint for rule, view in _routes(app) if view.access == PUBLIC})
     assert public == [
+        "child.code_sign_in",
         "child.help_now",
         "child.home",
         "child.leave",

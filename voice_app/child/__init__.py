@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("child", __name__)
 
-from voice_app.child import message_views, views  # noqa: E402,F401
+from voice_app.child import code_views, message_views, views  # noqa: E402,F401

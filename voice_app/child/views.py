@@ -6,7 +6,7 @@ from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from voice_app.auth import child_link_required, current_link, start_link_session
+from voice_app.auth import child_link_required, current_link, refuses_staff, start_link_session
 from voice_app.child import bp
 from voice_app.child.forms import TellMyIroForm
 from voice_app.data import alerts, children, links, reviews, submissions
@@ -22,6 +22,7 @@ JOURNEY = Journey(
     template="child/question.html",
     continue_text=_l("Continue"),
     return_text=_l("Save and go back"),
+    offers_just_for_iro=True,
 )
 
 
@@ -71,6 +72,7 @@ def heard():
 @bp.get("/c/<token>")
 @limiter.limit("30 per minute")
 @public
+@refuses_staff  # before the link is looked up: staff never open a child's link
 def open_link(token: str):
     link = links.find_by_token(token)
     if link is None or not link.is_usable():
@@ -127,8 +129,10 @@ def question(key: str):
     # Before the first answer there is no draft yet: the page shows the form it will use.
     form = form_of(draft) if draft else submissions.child_form_for(child)
 
-    def save(question_key, choice, text, carry_on):
-        raised = submissions.save_child_answer(child, link, question_key, choice, text, carry_on)
+    def save(question_key, choice, text, carry_on, just_for_iro=False):
+        raised = submissions.save_child_answer(
+            child, link, question_key, choice, text, carry_on, just_for_iro
+        )
         return "child.heard" if raised else None
 
     answers = draft.answers_by_key() if draft else {}

@@ -86,13 +86,21 @@ def people_by_review(
     return result
 
 
-def summary_for(review: Review) -> Summary:
+def summary_for(review: Review, for_meeting: bool = False) -> Summary:
     """Who was asked for views on this review and what they sent (nobody's words are shown
-    from this alone: see read_by)."""
-    return Summary(people_by_review([review], {review.child_id: review.child})[review.id])
+    from this alone: see read_by and read_for_meeting)."""
+    people = people_by_review([review], {review.child_id: review.child})[review.id]
+    return Summary(people, for_meeting=for_meeting)
 
 
 def read_by(staff: StaffUser, review: Review) -> Summary:
     """The summary as a member of staff reads it, words and all: every reading is audited."""
     audit.record(staff, "viewed_consultation_summary", review.child_id, review.id)
     return summary_for(review)
+
+
+def read_for_meeting(staff: StaffUser, review: Review) -> Summary:
+    """The version to share at the meeting, on screen or printed: the same summary without
+    what the child kept "just for my IRO". Audited like any reading, under its own name."""
+    audit.record(staff, "viewed_meeting_summary", review.child_id, review.id)
+    return summary_for(review, for_meeting=True)

@@ -20,6 +20,7 @@ from voice_app.data.database import db, rows_changed, savepoint
 from voice_app.data.respondents import Respondent, find_paper
 from voice_app.models import AccessLink, Answer, Child, Submission, utcnow
 from voice_app.questions import Form, form_for, form_of
+from voice_app.questions.child_message import CHILD_MESSAGE
 from voice_app.vocabulary import SubmissionStatus
 
 OLDEST_CHILD_AGE = 17
@@ -75,11 +76,16 @@ def start_child_draft(child: Child, link: AccessLink) -> Submission:
 
 
 def _save_answer(
-    submission: Submission, key: str, choice: str | None, text: str | None, next_key: str | None
+    submission: Submission,
+    key: str,
+    choice: str | None,
+    text: str | None,
+    next_key: str | None,
+    just_for_iro: bool = False,
 ) -> None:
-    """Keep this answer (an empty one removes it) and where to carry on from. Two taps of
-    Continue at once may both try to add it: the unique (submission, question) lets one
-    win, and the other updates the winner's row."""
+    """Keep this answer (an empty one removes it, "Just for my IRO" with it) and where to
+    carry on from. Two taps of Continue at once may both try to add it: the unique
+    (submission, question) lets one win, and the other updates the winner's row."""
     existing = submission.answers_by_key().get(key)
     if not choice and not text:
         if existing is not None:
@@ -88,28 +94,43 @@ def _save_answer(
         try:
             with savepoint():
                 db.session.add(
-                    Answer(submission_id=submission.id, question_key=key, choice=choice, text=text)
+                    Answer(
+                        submission_id=submission.id,
+                        question_key=key,
+                        choice=choice,
+                        text=text,
+                        just_for_iro=just_for_iro,
+                    )
                 )
         except IntegrityError:
             db.session.execute(
                 update(Answer)
                 .where(Answer.submission_id == submission.id, Answer.question_key == key)
-                .values(choice=choice, text=text, updated_at=utcnow())
+                .values(choice=choice, text=text, just_for_iro=just_for_iro, updated_at=utcnow())
             )
         db.session.expire(submission, ["answers"])
     else:
-        existing.choice, existing.text = choice, text
+        existing.choice, existing.text, existing.just_for_iro = choice, text, just_for_iro
     submission.current_question = next_key
     submission.updated_at = utcnow()
 
 
 def save_child_answer(
-    child: Child, link: AccessLink, key: str, choice: str | None, text: str | None, next_key: str | None
+    child: Child,
+    link: AccessLink,
+    key: str,
+    choice: str | None,
+    text: str | None,
+    next_key: str | None,
+    just_for_iro: bool = False,
 ) -> bool:
     """Save the child's answer and raise at once any alert it calls for. True when it
-    raised an urgent alert, so the child is told straight away what happens next."""
+    raised an urgent alert, so the child is told straight away what happens next.
+
+    An answer "just for my IRO" is screened and alerts like any other: it is kept out of
+    the meeting, never out of keeping the child safe."""
     draft = start_child_draft(child, link)
-    _save_answer(draft, key, choice, text, next_key)
+    _save_answer(draft, key, choice, text, next_key, just_for_iro)
     question = form_of(draft).question(key)
     assert question is not None  # the runner only saves questions of the draft's form
     return alerts.screen_answer(child, draft, question, choice, text) is not None
@@ -150,12 +171,14 @@ def send_child_views(child: Child) -> bool:
 
 
 def last_sent(child: Child) -> Submission | None:
+    """The child's views they sent last (a message sent outside the form is not that)."""
     return db.session.scalars(
         select(Submission)
         .where(
             Submission.child_id == child.id,
             Submission.circle_member_id.is_(None),
             Submission.status == SubmissionStatus.SENT,
+            Submission.form_key != CHILD_MESSAGE.key,
         )
         .options(selectinload(Submission.review), selectinload(Submission.answers))
         .order_by(Submission.sent_at.desc())

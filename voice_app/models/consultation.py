@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voice_app.models.base import Base, Timestamped, UTCDateTime, stored_enum, utcnow
@@ -77,6 +77,9 @@ class Answer(Timestamped, Base):
     question_key: Mapped[str] = mapped_column(String(40))
     choice: Mapped[str | None] = mapped_column(String(40))
     text: Mapped[str | None] = mapped_column(Text)
+    # The child ticked "Just for my IRO": their IRO reads it, the meeting's version of the
+    # summary leaves it out. Never secret: it is screened and alerts like any answer.
+    just_for_iro: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     submission: Mapped[Submission] = relationship(back_populates="answers")

@@ -15,6 +15,7 @@ MAX_TEXT_LENGTH = 5000
 class ParsedAnswer:
     choice: str | None = None
     text: str | None = None
+    just_for_iro: bool = False  # ticked "Just for my IRO" (kept only with an answer)
     errors: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -35,7 +36,13 @@ def clean_text(raw: str | None) -> str | None:
     return (as_typed(raw) or "").strip() or None
 
 
-def parse_answer(question: Question, formdata) -> ParsedAnswer:
+def ticked_just_for_iro(formdata) -> bool:
+    return formdata.get("just_for_iro") == "yes"
+
+
+def parse_answer(question: Question, formdata, offers_just_for_iro: bool = False) -> ParsedAnswer:
+    """The answer to this question in the posted form. Where the page offers "Just for my
+    IRO" (the child's free-text questions), the tick is read too; an empty answer keeps none."""
     answer = ParsedAnswer()
     if question.has_choice:
         choice = formdata.get("choice") or None
@@ -54,4 +61,7 @@ def parse_answer(question: Question, formdata) -> ParsedAnswer:
                 "Your answer is a bit too long. Make it shorter than %(limit)s characters.",
                 limit=f"{MAX_TEXT_LENGTH:,}",
             )
+    answer.just_for_iro = (
+        offers_just_for_iro and question.has_text and ticked_just_for_iro(formdata) and not answer.is_empty
+    )
     return answer

@@ -4,7 +4,10 @@ which endpoints and template to use and how to save; the form decides everything
 
 A GET never makes or changes what a person said: the draft is made by the POST that saves
 the first answer. The one thing a GET notes is the page a person is on, on a draft they
-already have (like a link's "last opened"), so they come back where they were."""
+already have (like a link's "last opened"), so they come back where they were.
+
+A journey that offers "Just for my IRO" (the child's) shows the tick under each free-text
+box and passes it to save; the adults' papers never show it."""
 
 from __future__ import annotations
 
@@ -15,11 +18,12 @@ from typing import Any
 from flask import abort, redirect, render_template, request, url_for
 
 from voice_app.questions.model import Form
-from voice_app.questions.parsing import as_typed, parse_answer
+from voice_app.questions.parsing import as_typed, parse_answer, ticked_just_for_iro
 
-# save(question_key, choice, text, key of the page to carry on from, or None); it may
-# return the address of a page to show first (the child is told an alert went).
-SaveAnswer = Callable[[str, str | None, str | None, str | None], str | None]
+# save(question_key, choice, text, key of the page to carry on from, or None), and
+# just_for_iro=<bool> as well on a journey that offers it; it may return the address of a
+# page to show first (the child is told an alert went).
+SaveAnswer = Callable[..., str | None]
 # note_position(question_key): remember the page a person is on, if they have a draft
 NotePosition = Callable[[str], None]
 
@@ -32,6 +36,8 @@ class Journey:
     template: str
     continue_text: str
     return_text: str
+    # Under each free-text box, "Just for my IRO": the child's pages only.
+    offers_just_for_iro: bool = False
 
 
 def has_answers(answers: Mapping[str, Any]) -> bool:
@@ -54,13 +60,22 @@ def question_page(
     returning_to_check = request.values.get("return") == "check"
     following, previous = form.next_after(key), form.before(key)
     answer = answers.get(key)
-    values = {"choice": answer.choice if answer else None, "text": answer.text if answer else None}
+    offers_just_for_iro = journey.offers_just_for_iro and question.has_text
+    values = {
+        "choice": answer.choice if answer else None,
+        "text": answer.text if answer else None,
+        "just_for_iro": bool(answer and answer.just_for_iro),
+    }
     errors: dict[str, str] = {}
     if request.method == "POST":
-        parsed = parse_answer(question, request.form)
+        parsed = parse_answer(question, request.form, offers_just_for_iro)
         if parsed.errors:
             errors = parsed.errors
-            values = {"choice": request.form.get("choice"), "text": as_typed(request.form.get("text"))}
+            values = {
+                "choice": request.form.get("choice"),
+                "text": as_typed(request.form.get("text")),
+                "just_for_iro": offers_just_for_iro and ticked_just_for_iro(request.form),
+            }
         else:
             # Where to carry on from after closing the phone: the page after this one.
             carry_on = None if returning_to_check or following is None else following.key
@@ -69,7 +84,8 @@ def question_page(
                 if carry_on is None
                 else url_for(journey.question_endpoint, key=carry_on)
             )
-            first = save(key, parsed.choice, parsed.text, carry_on)
+            extra = {"just_for_iro": parsed.just_for_iro} if journey.offers_just_for_iro else {}
+            first = save(key, parsed.choice, parsed.text, carry_on, **extra)
             if first is not None:
                 return redirect(url_for(first, then=then))
             return redirect(then)
@@ -86,6 +102,7 @@ def question_page(
         total=len(form.questions),
         values=values,
         errors=errors,
+        offers_just_for_iro=offers_just_for_iro,
         action_url=url_for(journey.question_endpoint, key=key, **action_args),
         submit_text=journey.return_text if returning_to_check else journey.continue_text,
         skip_url=check_url

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -70,15 +70,15 @@ def caseload():
     )
 
 
-def _child_page(child, new_url=None):
+def _child_page(child, errors=None):
     return render_template(
         "staff/child.html",
         child=child,
         active_links=links.working_child_links(child),
         form=ConfirmForm(),
-        new_url=new_url,
         circle=circle.members_of(child),
         alerts=alerts.open_alerts_for(current_user, child),
+        errors=errors or {},
     )
 
 
@@ -88,25 +88,57 @@ def child(child_id: int):
     return _child_page(children.child_for(current_user, child_id))
 
 
-@bp.post("/children/<int:child_id>/links")
+@bp.post("/children/<int:child_id>/links/send")
 @staff_required(*IROS)
-def new_link(child_id: int):
+def send_link(child_id: int):
+    """ "Send the link again": a new link by email or text message. Staff never see it
+    whole, so nobody can open a child's pages in their name."""
     child = children.child_for(current_user, child_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    # One working link at a time: a new one stops any old one a child may have lost.
-    token = links.new_link_from_staff(current_user, child)
-    return _child_page(child, new_url=links.public_url(token))
+    try:
+        sent = links.send_link_again(current_user, child)
+    except links.NowhereToSend:
+        message = _(
+            "%(name)s has no email address or mobile number, so their link cannot be sent. "
+            "Print a card for them instead.",
+            name=child.first_name,
+        )
+        return _child_page(child, errors={"personal-link": message}), 400
+    except links.SendingNow:
+        message = _(
+            "A message to %(name)s is going this moment. Wait a minute, then try again.",
+            name=child.first_name,
+        )
+        return _child_page(child, errors={"personal-link": message}), 409
+    flash(
+        _(
+            "A new link (%(link)s) is on its way to %(address)s. It replaces %(name)s's old link.",
+            link=sent.link,
+            address=sent.recipient,
+            name=child.first_name,
+        )
+    )
+    return redirect(url_for("staff.child", child_id=child.id, _anchor="personal-link"))
 
 
 @bp.post("/children/<int:child_id>/links/stop")
 @staff_required(*IROS)
 def stop_links(child_id: int):
+    """A lost phone or card: the link and its code stop at once, and so does any session
+    they started. The page then offers a card or a message with a new link."""
     child = children.child_for(current_user, child_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     links.stop_links_from_staff(current_user, child)
-    return redirect(url_for("staff.child", child_id=child.id))
+    flash(
+        _(
+            "%(name)s's link has stopped, and anyone using it has been signed out. "
+            "To give %(name)s a new link, print a card or send the link again.",
+            name=child.first_name,
+        )
+    )
+    return redirect(url_for("staff.child", child_id=child.id, _anchor="personal-link"))
 
 
 @bp.get("/reviews/<int:review_id>")
