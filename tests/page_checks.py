@@ -67,10 +67,14 @@ def check_page(response) -> BeautifulSoup:
     return soup
 
 
-# What a GET may write: the audit trail, when a link was opened, where a person is.
+# What a GET may write: the audit trail, when a link was opened, a link's session starting
+# and ending, where a person is.
 _GET_MAY_WRITE = (
     re.compile(r"^INSERT INTO audit_event\b"),
     re.compile(r"^UPDATE access_link SET last_opened_at=[^,]+ WHERE"),
+    # Opening a link starts a session, and "Leave this page quickly" ends it.
+    re.compile(r"^INSERT INTO link_session\b"),
+    re.compile(r"^UPDATE link_session SET ended_at=[^,]+ WHERE"),
     re.compile(r"^UPDATE submission SET current_question=[^,]+, updated_at=submission\.updated_at WHERE"),
 )
 _WRITE = re.compile(r"^(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)

@@ -1,5 +1,5 @@
 """Who is asking: a signed-in member of staff (Flask-Login) or a person who opened a
-personal link (the link's id in the session, checked again on every request).
+personal link (a session held on the server, checked again on every request).
 
 Never both: a browser signed in as staff opens no child's or parent's page, and starts no
 link session (a link, a sign-in code), so nothing a child sees or sends is ever done by
@@ -41,10 +41,20 @@ def init_login(app: Flask) -> None:
 
 
 def start_link_session(link) -> None:
-    # A new session for a new person: whoever used this browser before is signed out.
+    # A new session for a new person: whoever used this browser before is signed out. The
+    # cookie holds only a random key; the session itself is on the server (ended by "Leave
+    # this page quickly", by staff stopping the link, or by the link running out).
+    end_link_session()
     session.clear()
-    session[LINK_SESSION_KEY] = link.id
+    session[LINK_SESSION_KEY] = links.start_session(link)
     session[SEEN_KEY] = int(time.time())
+
+
+def end_link_session() -> None:
+    key = session.get(LINK_SESSION_KEY)
+    if isinstance(key, str):
+        links.end_session(key)
+    session.clear()
 
 
 def _session_is_idle() -> bool:
@@ -54,8 +64,8 @@ def _session_is_idle() -> bool:
 
 def current_link():
     """The personal link this browser opened, while it still works, or None."""
-    link_id = session.get(LINK_SESSION_KEY)
-    if link_id is None:
+    key = session.get(LINK_SESSION_KEY)
+    if not isinstance(key, str):  # none, or a cookie from before sessions were kept here
         return None
     if _session_is_idle():
         # Phones are shared: after a while without a page, the link must be opened again.
@@ -63,7 +73,7 @@ def current_link():
         return None
     session[SEEN_KEY] = int(time.time())
     if "current_link" not in g:
-        link = links.get(link_id)
+        link = links.link_of_session(key)
         # A link replaced by a newer one keeps the session it started; a stopped one does not.
         g.current_link = link if link is not None and link.keeps_session() else None
     return g.current_link

@@ -102,3 +102,23 @@ def test_a_child_is_heard_without_javascript(live_server, browser, sam, viewport
     page = new_page(browser, viewport=viewport, javascript=False)
     _child_says_they_are_not_safe(page, live_server, sam["token"], browser)
     page.context.close()
+
+
+def test_after_sending_back_shows_none_of_the_childs_words(live_server, browser, sam):
+    """A shared phone keeps no trace: pages are never cached and typed words never restored."""
+    page = new_page(browser, viewport=PHONE)
+    page.goto(f"{live_server}/c/{sam['token']}")
+    page.goto(f"{live_server}/my-voice/questions/worries")
+    page.get_by_label("Is anything worrying you?").fill("Zebra lemonade worries")
+    page.get_by_role("button", name="Continue").click()
+    page.goto(f"{live_server}/my-voice/check")
+    assert "Zebra lemonade worries" in page.content()
+    page.get_by_role("button", name="Send to my IRO").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sent to your IRO")
+    for _ in range(3):
+        page.go_back()
+        page.wait_for_load_state("load")
+        assert "Zebra lemonade worries" not in page.content()
+        for box in page.locator("textarea").all():
+            assert "Zebra" not in box.input_value()
+    page.context.close()

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from tests.factories import make_child, make_link, make_review, make_staff
 from voice_app.data.database import db
-from voice_app.models import AccessLink, Answer, Review, Submission, SubmissionStatus
+from voice_app.models import AccessLink, Answer, LinkSession, Review, Submission, SubmissionStatus
 
 
 def open_link(client, token):
@@ -254,6 +254,21 @@ def test_leave_this_page_ends_the_session(client):
     response = client.get("/leave", expect=302)
     assert response.status_code == 302 and response.headers["Location"].startswith("https://")
     assert client.get("/my-voice", expect=302).headers["Location"] == "/link-needed"
+
+
+def test_leave_this_page_ends_the_session_on_the_server_so_a_copied_cookie_opens_nothing(
+    client, other_client
+):
+    child = make_child(make_staff())
+    open_link(client, make_link(child))
+    copied = client.get_cookie("voice_session")
+    other_client.set_cookie("voice_session", copied.value, domain=copied.domain)
+    assert other_client.get("/my-voice").status_code == 200  # the copy works while the session does
+    client.get("/leave", expect=302)
+    assert other_client.get("/my-voice", expect=302).headers["Location"] == "/link-needed"
+    # Only a hash of the session key is kept: the database cannot be turned into sessions.
+    assert copied.value not in str(db.session.scalars(select(LinkSession.key_hash)).all())
+    assert db.session.scalars(select(LinkSession)).one().ended_at is not None
 
 
 def test_a_link_session_ends_after_an_hour_idle(client):

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from voice_app.auth import child_link_required, current_link, refuses_staff, start_link_session
+from voice_app.auth import (
+    child_link_required,
+    current_link,
+    end_link_session,
+    refuses_staff,
+    start_link_session,
+)
 from voice_app.child import bp
 from voice_app.child.forms import TellMyIroForm
 from voice_app.data import alerts, children, links, reviews, submissions
@@ -86,8 +92,9 @@ def open_link(token: str):
 @bp.get("/leave")
 @public
 def leave():
-    """ "Leave this page quickly": end the session first, so Back shows nothing of theirs."""
-    session.clear()
+    """ "Leave this page quickly": end the session first, on the server too, so Back (or a
+    copy of the cookie) shows nothing of theirs."""
+    end_link_session()
     return redirect("https://www.bbc.co.uk/weather")
 
 

@@ -33,6 +33,7 @@ from voice_app.models import (
     AccessLink,
     Child,
     CircleMember,
+    LinkSession,
     Message,
     Review,
     StaffUser,
@@ -339,4 +340,30 @@ def stop_token(token: str) -> None:
         .where(AccessLink.token_hash == hash_token(token), AccessLink.revoked_at.is_(None))
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session=False)
+    )
+
+
+def start_session(link: AccessLink) -> str:
+    """A session for whoever opened this link: the key goes in their cookie, its hash here."""
+    key = new_token()
+    db.session.add(LinkSession(key_hash=hash_token(key), link_id=link.id))
+    return key
+
+
+def link_of_session(key: str) -> AccessLink | None:
+    """The link behind a session key, unless the session was ended (one query)."""
+    return db.session.scalars(
+        select(AccessLink)
+        .join(LinkSession, LinkSession.link_id == AccessLink.id)
+        .where(LinkSession.key_hash == hash_token(key), LinkSession.ended_at.is_(None))
+    ).first()
+
+
+def end_session(key: str) -> None:
+    """ "Leave this page quickly": the session ends here, so a copy of the cookie is useless.
+    One of the few writes a GET makes (leaving is a link the child taps)."""
+    rows_changed(
+        update(LinkSession)
+        .where(LinkSession.key_hash == hash_token(key), LinkSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
     )

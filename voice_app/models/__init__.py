@@ -8,6 +8,7 @@ from voice_app.models.circle import CircleMember
 from voice_app.models.consultation import Answer, Submission
 from voice_app.models.invitations import Invitation, Message
 from voice_app.models.links import AccessLink, hash_token, new_token
+from voice_app.models.sessions import LinkSession
 from voice_app.models.staff import StaffUser
 from voice_app.vocabulary import (
     CHILD_KEY,
@@ -39,6 +40,7 @@ __all__ = [
     "Child",
     "CircleMember",
     "Invitation",
+    "LinkSession",
     "Message",
     "MessageKind",
     "MessageStatus",

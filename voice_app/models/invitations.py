@@ -1,8 +1,9 @@
 """Invitations to give views for one review, and the messages that carry them.
 
 A message's body holds the person's link while it waits to go; the external sender scrubs
-it once delivered, so the database keeps links only as hashes (the outbox sender, used when
-no messaging service is set up, keeps it so staff can pass it on)."""
+it once delivered, so the database keeps links only as hashes. The outbox sender, used when
+no messaging service is set up, keeps it (the outbox is then the record of what would have
+gone), and staff only ever see it masked: they give a child a card or send it again."""
 
 from __future__ import annotations
 
