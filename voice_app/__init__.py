@@ -112,7 +112,9 @@ def _commit_after_request(app: Flask) -> None:
     @app.after_request
     def commit(response):
         waiting = pending_after_commit()
-        if response.status_code < 400:
+        # A form sent back with its errors (4xx) finished its work too: what it recorded
+        # (the audit of who read a child's words) is kept. Error pages roll back first.
+        if response.status_code < 500:
             db.session.commit()
             for callback in waiting:
                 callback()

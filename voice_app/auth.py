@@ -44,8 +44,12 @@ def start_link_session(link) -> None:
     # A new session for a new person: whoever used this browser before is signed out. The
     # cookie holds only a random key; the session itself is on the server (ended by "Leave
     # this page quickly", by staff stopping the link, or by the link running out).
+    # The form token stays: a page already open in another tab ("Tell my IRO now", say)
+    # must still send when the child taps their link again.
+    csrf_token = session.get("csrf_token")
     end_link_session()
-    session.clear()
+    if csrf_token:
+        session["csrf_token"] = csrf_token
     session[LINK_SESSION_KEY] = links.start_session(link)
     session[SEEN_KEY] = int(time.time())
 
@@ -68,8 +72,9 @@ def current_link():
     if not isinstance(key, str):  # none, or a cookie from before sessions were kept here
         return None
     if _session_is_idle():
-        # Phones are shared: after a while without a page, the link must be opened again.
-        session.clear()
+        # Phones are shared: after a while without a page, the link must be opened again,
+        # and the session ends on the server too (a copied cookie is as stale).
+        end_link_session()
         return None
     session[SEEN_KEY] = int(time.time())
     if "current_link" not in g:

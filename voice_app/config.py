@@ -44,6 +44,29 @@ def _development_secret(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+ALERT_TEMPLATES = (
+    "NOTIFY_EMAIL_ALERT_TEMPLATE_ID",
+    "NOTIFY_SMS_ALERT_TEMPLATE_ID",
+    "NOTIFY_EMAIL_ESCALATION_TEMPLATE_ID",
+    "NOTIFY_SMS_ESCALATION_TEMPLATE_ID",
+)
+
+
+def _refuse_silent_alerts(config: dict[str, Any]) -> None:
+    """A live service must be able to tell someone at once that a child may not be safe:
+    it needs a duty inbox, and with Notify the templates alerts go through."""
+    if not (config.get("DUTY_EMAIL") or config.get("DUTY_MOBILE")):
+        raise MissingSetting(
+            "DUTY_EMAIL (or DUTY_MOBILE) is not set. Set the service's duty inbox: every alert "
+            "that a child may not be safe goes there as well as to the child's IRO."
+        )
+    missing = [name for name in ALERT_TEMPLATES if config.get("NOTIFY_API_KEY") and not config.get(name)]
+    if missing:
+        raise MissingSetting(
+            f"NOTIFY_API_KEY is set but these alert templates are not: {', '.join(missing)}."
+        )
+
+
 def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     overrides = overrides or {}
     from_environment = os.environ.get("VOICE_ENV", PRODUCTION)
@@ -152,6 +175,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     if config["SQLALCHEMY_DATABASE_URI"] == default_database:
         # SQLite makes the file but not its folder: without this `flask db upgrade` fails.
         _make_instance_folder(instance_path)
+    if production:
+        _refuse_silent_alerts(config)
     if not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A server database may drop idle connections; a file never does, so SQLite is
         # spared the extra round trip on every request.

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from voice_app.filters import date_time
 from voice_app.questions import Question, Topic, form_of
+from voice_app.questions.child_message import CHILD_MESSAGE
 from voice_app.vocabulary import Role
 
 if TYPE_CHECKING:
@@ -141,9 +142,15 @@ class Summary:
     def own_words(self, person: Person) -> list[Cell]:
         return self._cells(person, lambda q: q.topic is None and not q.is_request and not q.is_concern)
 
-    def shows(self, answer: Answer) -> bool:
-        """Whether this version of the summary has this answer in it."""
-        return not answer.is_empty and not (self.for_meeting and answer.just_for_iro)
+    def shows(self, answer: Answer, submission: Submission) -> bool:
+        """Whether this version of the summary has this answer in it. The version for the
+        meeting leaves out what the child kept for their IRO, and the messages they sent
+        their IRO outside the form (written to the IRO, not to the meeting)."""
+        if answer.is_empty:
+            return False
+        if self.for_meeting:
+            return not answer.just_for_iro and submission.form_key != CHILD_MESSAGE.key
+        return True
 
     def _cells(self, person: Person, wanted: Any) -> list[Cell]:
         """This person's answers to the wanted questions, in form order, newest first. Each
@@ -157,7 +164,7 @@ class Summary:
             given = []
             for submission in person.submissions:
                 answer = person.answers[submission.id].get(question.key)
-                if answer is not None and self.shows(answer):
+                if answer is not None and self.shows(answer, submission):
                     given.append((submission, answer))
             if given:
                 cells.append(Cell(question, given))

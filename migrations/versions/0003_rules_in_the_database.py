@@ -116,6 +116,22 @@ def _remove_submissions(connection, ids):
         connection.execute(sa.delete(submission).where(submission.c.id.in_(chunk)))
 
 
+def _answered(connection, ids) -> set:
+    """Which of these submissions have something answered in them."""
+    answered = set()
+    for chunk in _chunks(ids):
+        answered.update(
+            connection.execute(
+                sa.text(
+                    "SELECT DISTINCT submission_id FROM answer WHERE submission_id IN :ids "
+                    "AND (COALESCE(choice, '') <> '' OR TRIM(COALESCE(text, '')) <> '')"
+                ).bindparams(sa.bindparam("ids", expanding=True)),
+                {"ids": chunk},
+            ).scalars()
+        )
+    return answered
+
+
 def _extra_drafts(connection):
     """For a child with several drafts of their own views: keep the newest draft with
     something answered in it (else the newest), and return the others."""
@@ -128,17 +144,7 @@ def _extra_drafts(connection):
     ).all()
     if not rows:
         return []
-    answered = set()
-    for chunk in _chunks([row.id for row in rows]):
-        answered.update(
-            connection.execute(
-                sa.text(
-                    "SELECT DISTINCT submission_id FROM answer WHERE submission_id IN :ids "
-                    "AND (COALESCE(choice, '') <> '' OR TRIM(COALESCE(text, '')) <> '')"
-                ).bindparams(sa.bindparam("ids", expanding=True)),
-                {"ids": chunk},
-            ).scalars()
-        )
+    answered = _answered(connection, [row.id for row in rows])
     by_child = {}
     for row in rows:
         by_child.setdefault(row.child_id, []).append(row.id)
@@ -151,7 +157,9 @@ def _extra_drafts(connection):
 
 def _extra_papers(connection):
     """For a member with several papers for one review: keep the sent one (the newest, if
-    more than one was sent), else the newest, and return the others."""
+    more than one was sent), else the newest with something answered in it (answers were
+    saved to the oldest paper, so the newest may be empty), else the newest; return the
+    others."""
     rows = connection.execute(
         sa.text(
             "SELECT s.id, s.circle_member_id, s.review_id, s.status FROM submission s "
@@ -164,9 +172,10 @@ def _extra_papers(connection):
     by_paper = {}
     for row in rows:
         by_paper.setdefault((row.circle_member_id, row.review_id), []).append(row)
+    answered = _answered(connection, [row.id for row in rows])
     extra = []
     for papers in by_paper.values():
-        keep = max(papers, key=lambda paper: (paper.status == "sent", paper.id))
+        keep = max(papers, key=lambda paper: (paper.status == "sent", paper.id in answered, paper.id))
         extra.extend(paper.id for paper in papers if paper.id != keep.id)
     return extra
 

@@ -24,5 +24,9 @@ def upgrade():
 
 
 def downgrade():
+    # Without the column a replaced link would work again: stop it instead.
+    op.execute(
+        "UPDATE access_link SET revoked_at = replaced_at WHERE replaced_at IS NOT NULL AND revoked_at IS NULL"
+    )
     with op.batch_alter_table("access_link") as batch_op:
         batch_op.drop_column("replaced_at")

@@ -107,7 +107,7 @@ def test_child_answers_comes_back_changes_and_sends_then_iro_reads_it(live_serve
     laptop.locator("tbody th").get_by_role("link").first.click()
     check_page(laptop)
     laptop.get_by_role("button", name="Print a card").click()
-    assert laptop.locator(".voice-card .voice-qr svg").count() == 1
+    expect(laptop.locator(".voice-card .voice-qr svg")).to_have_count(1)
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", laptop.locator(".voice-card__code").inner_text().strip())
     check_page(laptop)
     laptop.context.close()

@@ -269,3 +269,49 @@ def test_a_child_kept_waiting_by_the_rate_limit_still_sees_where_help_is(rate_li
         client.post("/help/tell-my-iro", data={"message": ""}, expect=302)
     waiting = client.post("/help/tell-my-iro", data={"message": ""}, expect=429)
     assert "0800 1111" in waiting.soup.get_text() and "999" in waiting.soup.get_text()
+
+
+def test_a_later_more_serious_answer_shows_on_the_open_alert(client, sam):
+    open_link(client, sam["token"])
+    _answer(client, "worries", text="A boy hit my friend at football")
+    _answer(client, "worries", text="My carer touches me at night and I want to kill myself")
+    [alert] = _alerts()
+    assert alert.said == "My carer touches me at night and I want to kill myself"
+    assert "hit" in alert.matched and "touch" in alert.matched and "kill myself" in alert.matched
+
+
+def test_words_in_any_of_the_services_languages_raise_a_concern(client, sam):
+    open_link(client, sam["token"])
+    _answer(client, "worries", text="tata bije mnie")
+    [alert] = _alerts()
+    assert alert.kind == AlertKind.CONCERN
+
+
+def test_reading_an_alert_is_audited_even_when_the_form_is_sent_back(client, other_client, sam):
+    open_link(other_client, sam["token"])
+    _answer(other_client, "safe_home", choice="no", text="I am scared")
+    [alert] = _alerts()
+    sign_in(client, sam["iro"])
+    client.post(f"/staff/alerts/{alert.id}", data={"action_taken": "", "outcome": "acted"}, expect=400)
+    db.session.rollback()
+    assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "viewed_alert")).first()
+
+
+def test_escalation_waits_for_a_manager_when_there_is_none(app, client, sam):
+    sam["manager"].is_active_account = False
+    db.session.commit()
+    with time_machine.travel(START, tick=False):
+        open_link(client, sam["token"])
+        _answer(client, "safe_home", choice="no")
+    with time_machine.travel(START + timedelta(minutes=61), tick=False):
+        assert "escalated 0" in app.test_cli_runner().invoke(args=["voice", "alerts"]).output
+    assert _alerts()[0].escalated_at is None  # the first manager added will be told
+
+
+def test_not_feeling_safe_is_heard_even_when_the_words_are_too_long_to_keep(client, sam):
+    open_link(client, sam["token"])
+    page = client.post("/my-voice/questions/safe_home", data={"choice": "no", "text": "x" * 5001}, expect=400)
+    assert "a bit too long" in page.soup.select_one(".govuk-error-summary").get_text()
+    [alert] = _alerts()
+    assert (alert.kind, alert.source) == (AlertKind.URGENT, AlertSource.SAFETY_ANSWER)
+    assert len(_messages()) == 4

@@ -91,3 +91,15 @@ def test_the_iro_reads_the_message_in_the_summary_and_the_child_start_page_is_no
     sign_in(client, iro)
     summary = client.get(f"/staff/reviews/{review.id}").soup.get_text()
     assert "I passed my test" in summary and "Some good news" in summary
+
+
+def test_a_message_is_not_the_childs_views_invitations_and_figures_still_wait_for_them(app, client):
+    from voice_app.data import invitations, staff
+
+    iro, child, review = _family(client)
+    child.email = "sam@example.org"
+    db.session.commit()
+    client.post("/my-voice/message", data={"about": "good_news", "message": "I passed my test"})
+    assert invitations._answered(review.id) == set()
+    [row] = [r for r in staff.overview() if r.iro.id == iro.id]
+    assert row.reviews_with_views == 0

@@ -1,9 +1,12 @@
 """The Alembic migrations build the schema from empty, and agree with the models."""
 
+import importlib.util
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -389,3 +392,23 @@ def test_upgrading_refuses_a_staff_role_it_cannot_place(app):
         finally:
             _drop_everything()
             db.create_all()
+
+
+def test_upgrading_keeps_the_paper_with_the_answers_when_none_was_sent():
+    """Answers were saved to a member's oldest paper, so of two unsent papers the newest may
+    be empty: the one kept is the one with answers."""
+    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0003_rules_in_the_database.py"
+    spec = importlib.util.spec_from_file_location("rules_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    engine = sa.create_engine("sqlite://")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "CREATE TABLE submission (id INTEGER, child_id INTEGER, circle_member_id INTEGER, review_id INTEGER, status TEXT)"
+            )
+        )
+        connection.execute(text("CREATE TABLE answer (submission_id INTEGER, choice TEXT, text TEXT)"))
+        connection.execute(text("INSERT INTO submission VALUES (1, 1, 7, 3, 'draft'), (2, 1, 7, 3, 'draft')"))
+        connection.execute(text("INSERT INTO answer VALUES (1, '4', 'Settled')"))
+        assert migration._extra_papers(connection) == [2]

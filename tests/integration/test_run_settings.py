@@ -47,6 +47,7 @@ def test_make_run_gives_the_demo_and_the_server_its_port(public_base_url, expect
 
 def production_env(monkeypatch):
     monkeypatch.setenv("VOICE_ENV", "production")
+    monkeypatch.setenv("DUTY_EMAIL", "duty@council.example.org")
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://myvoice.example.org")
 

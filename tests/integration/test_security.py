@@ -35,12 +35,14 @@ def test_static_assets_may_be_cached(client):
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("VOICE_ENV", "production")
+    monkeypatch.setenv("DUTY_EMAIL", "duty@council.example.org")
     with pytest.raises(MissingSecretKey):
         create_app()
 
 
 def test_production_refuses_to_start_without_its_public_address(monkeypatch):
     monkeypatch.setenv("VOICE_ENV", "production")
+    monkeypatch.setenv("DUTY_EMAIL", "duty@council.example.org")
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
     with pytest.raises(MissingSetting):
@@ -49,6 +51,7 @@ def test_production_refuses_to_start_without_its_public_address(monkeypatch):
 
 def test_production_starts_with_its_settings_and_secure_cookies(monkeypatch):
     monkeypatch.setenv("VOICE_ENV", "production")
+    monkeypatch.setenv("DUTY_EMAIL", "duty@council.example.org")
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://myvoice.example.org")
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
@@ -59,6 +62,7 @@ def test_production_starts_with_its_settings_and_secure_cookies(monkeypatch):
 def test_forms_work_over_https_behind_a_proxy_without_a_referer(app, monkeypatch, tmp_path):
     """Browsers send no Referer under our no-referrer policy; a form must still post."""
     monkeypatch.setenv("VOICE_ENV", "production")
+    monkeypatch.setenv("DUTY_EMAIL", "duty@council.example.org")
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://myvoice.example.org")
     monkeypatch.setenv("PROXY_COUNT", "1")
@@ -147,3 +151,17 @@ def test_error_pages_keep_the_childs_help_and_quick_exit(client):
     assert staff_page.status_code == 404
     assert staff_page.soup.select_one(".govuk-exit-this-page") is None  # staff pages stay plain
     assert staff_page.soup.find("button", string="Sign out") is not None
+
+
+def test_production_refuses_to_start_when_an_alert_could_reach_nobody(monkeypatch):
+    monkeypatch.setenv("VOICE_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://myvoice.example.org")
+    monkeypatch.delenv("DUTY_EMAIL", raising=False)
+    monkeypatch.delenv("DUTY_MOBILE", raising=False)
+    with pytest.raises(MissingSetting, match="DUTY_EMAIL"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    monkeypatch.setenv("DUTY_EMAIL", "duty@council.example.org")
+    monkeypatch.setenv("NOTIFY_API_KEY", "key")
+    with pytest.raises(MissingSetting, match="NOTIFY_EMAIL_ALERT_TEMPLATE_ID"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})

@@ -144,7 +144,14 @@ def question(key: str):
 
     answers = draft.answers_by_key() if draft else {}
     return question_page(
-        JOURNEY, form, answers, key, child.first_name, save, lambda k: submissions.note_position(draft, k)
+        JOURNEY,
+        form,
+        answers,
+        key,
+        child.first_name,
+        save,
+        lambda k: submissions.note_position(draft, k),
+        lambda k, choice, text: submissions.hear_refused_answer(child, link, k, choice, text),
     )
 
 

@@ -9,6 +9,7 @@ nobody has acted on within ALERT_ESCALATE_MINUTES goes to the managers too, once
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -26,11 +27,23 @@ from voice_app.models import AccessLink, Alert, AlertAction, Child, Message, Sta
 from voice_app.questions import Question
 from voice_app.vocabulary import AlertKind, AlertOutcome, AlertSource, Channel, MessageKind, StaffRole
 
+log = logging.getLogger(__name__)
+
 
 def _word_lists() -> dict[str, screening.WordList]:
     # Cached per folder: loaded once, and checked at start-up (create_app), so a council's
     # broken list is found then, never while a child is saving.
     return screening.load_word_lists(current_app.config.get("CONCERN_WORDS_FOLDER"))
+
+
+def _possible_concerns(text: str) -> list[str]:
+    """Words that may mean danger in any of the service's languages: until a child's own
+    language is known, every list is checked (children mix languages)."""
+    lists = _word_lists()
+    found: dict[str, None] = {}
+    for language in lists:
+        found.update(dict.fromkeys(screening.possible_concerns(text, language, lists)))
+    return list(found)
 
 
 def screen_answer(
@@ -44,7 +57,7 @@ def screen_answer(
         said = "\n".join(part for part in (str(label.label) if label else choice, text) if part)
         urgent = _raise(child, AlertKind.URGENT, AlertSource.SAFETY_ANSWER, submission, question.key, said)
     if text:
-        found = screening.possible_concerns(text, "en", _word_lists())
+        found = _possible_concerns(text)
         if found:
             _raise(
                 child, AlertKind.CONCERN, AlertSource.WORDS, submission, question.key, text, ", ".join(found)
@@ -84,6 +97,9 @@ def _raise(
         with savepoint():
             db.session.add(alert)
     except IntegrityError:
+        # This answer already has the same open alert (the child saved the page again).
+        # Staff must read what the child says now, not what they first wrote.
+        _update_open(submission, question_key, kind, said, matched)
         return None
     messages = [
         _queue(alert, MessageKind.ALERT, channel, address)
@@ -91,6 +107,31 @@ def _raise(
     ]
     deliver_after_commit([m for m in messages if m is not None])
     return alert
+
+
+def _update_open(
+    submission: Submission | None,
+    question_key: str | None,
+    kind: AlertKind,
+    said: str | None,
+    matched: str | None,
+) -> None:
+    if submission is None:
+        return
+    alert = db.session.scalars(
+        select(Alert).where(
+            Alert.submission_id == submission.id,
+            Alert.question_key == question_key,
+            Alert.kind == kind,
+            Alert.closed_at.is_(None),
+        )
+    ).first()
+    if alert is None:
+        return
+    alert.said = said
+    if matched:
+        words = dict.fromkeys([*(alert.matched or "").split(", "), *matched.split(", ")])
+        alert.matched = ", ".join(w for w in words if w)[:500]
 
 
 def _first_recipients(child: Child, kind: AlertKind) -> list[tuple[Channel, str]]:
@@ -149,6 +190,10 @@ def escalate_due(now: datetime | None = None) -> int:
         select(StaffUser).where(StaffUser.role == StaffRole.MANAGER, StaffUser.is_active_account.is_(True))
     ).all()
     queued = []
+    if not managers:
+        # Nobody to escalate to: keep the alerts due, so the first manager added gets them.
+        log.error("%s urgent alerts are waiting and there is no active manager to tell", len(due))
+        return 0
     for alert in due:
         alert.escalated_at = now
         for manager in managers:

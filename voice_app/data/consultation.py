@@ -14,6 +14,7 @@ from voice_app.consultation import Person, Status, Summary, order_people
 from voice_app.data import audit
 from voice_app.data.database import db
 from voice_app.models import AccessLink, Child, CircleMember, Invitation, Review, StaffUser, Submission
+from voice_app.questions.child_message import CHILD_MESSAGE
 from voice_app.vocabulary import CHILD_KEY, Role, SubmissionStatus, respondent_key
 
 
@@ -81,7 +82,8 @@ def people_by_review(
             person = people.get(respondent_key(submission.circle_member_id))
             if person is not None:
                 person.submissions.append(submission)
-                person.status = Status.SENT
+                if submission.form_key != CHILD_MESSAGE.key:  # a message is not their views
+                    person.status = Status.SENT
         result[review.id] = order_people(list(people.values()))
     return result
 

@@ -22,6 +22,7 @@ from voice_app.data.errors import NotFound
 from voice_app.data.messages import cancel_unsent, deliver_after_commit, deliver_due
 from voice_app.messaging import channel_for, message_text, recipient
 from voice_app.models import Child, CircleMember, Invitation, Message, Review, StaffUser, Submission
+from voice_app.questions.child_message import CHILD_MESSAGE
 from voice_app.vocabulary import Channel, MessageKind, MessageStatus, SubmissionStatus, respondent_key
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,10 @@ def _answered(review_id: int) -> set[str]:
         respondent_key(member_id)
         for member_id in db.session.scalars(
             select(Submission.circle_member_id).where(
-                Submission.review_id == review_id, Submission.status == SubmissionStatus.SENT
+                Submission.review_id == review_id,
+                Submission.status == SubmissionStatus.SENT,
+                # A message sent outside the form is not the child's views: still invite them.
+                Submission.form_key != CHILD_MESSAGE.key,
             )
         )
     }

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from voice_app.data.database import db
 from voice_app.data.reviews import TAKES_VIEWS
 from voice_app.models import Child, Review, StaffUser, Submission
+from voice_app.questions.child_message import CHILD_MESSAGE
 from voice_app.vocabulary import StaffRole, SubmissionStatus
 
 
@@ -52,7 +53,8 @@ def overview() -> list[OverviewRow]:
         .where(
             TAKES_VIEWS,
             Submission.status == SubmissionStatus.SENT,
-            Submission.circle_member_id.is_(None),  # the child's own views only
+            Submission.circle_member_id.is_(None),  # the child's own views only,
+            Submission.form_key != CHILD_MESSAGE.key,  # not a message sent outside the form
         )
         .group_by(Child.iro_id)
     )

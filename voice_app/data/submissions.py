@@ -151,6 +151,15 @@ def note_position(submission: Submission | None, key: str) -> None:
     )
 
 
+def hear_refused_answer(child: Child, link: AccessLink, key: str, choice: str, text: str | None) -> None:
+    """An answer sent back for its words (too long) still raises the alert its choice calls
+    for ("no" to feeling safe): the child is heard before they shorten it."""
+    draft = start_child_draft(child, link)
+    question = form_of(draft).question(key)
+    if question is not None:
+        alerts.screen_answer(child, draft, question, choice, None)
+
+
 def send_child_views(child: Child) -> bool:
     """Attach the child's draft to their next review and mark it sent.
 

@@ -52,6 +52,7 @@ def question_page(
     name: str,
     save: SaveAnswer,
     note_position: NotePosition,
+    heard_anyway: Callable[[str, str, str | None], None] | None = None,
 ):
     """GET shows the question (and notes the page, so closing the phone and coming back
     lands here); POST saves the answer and goes to the next page. Bad input comes back with
@@ -71,6 +72,10 @@ def question_page(
         parsed = parse_answer(question, request.form, offers_just_for_iro)
         if parsed.errors:
             errors = parsed.errors
+            if heard_anyway is not None and parsed.choice is not None and parsed.choice in question.alert_on:
+                # A child who says they are not safe is heard even when their words were
+                # too long to keep: the alert does not wait for them to shorten it.
+                heard_anyway(key, parsed.choice, parsed.text)
             values = {
                 "choice": request.form.get("choice"),
                 "text": as_typed(request.form.get("text")),

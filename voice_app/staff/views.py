@@ -39,7 +39,9 @@ def sign_in():
     errors = {}
     if form.validate_on_submit():
         user = staff.find_by_email(form.email.data.strip())
-        if user is None:
+        if user is None or not user.is_active:
+            # As long as a wrong password takes: no answer tells which emails exist or are
+            # switched off.
             staff.spend_equal_time(form.password.data)
         if user is not None and user.is_active and user.check_password(form.password.data):
             session.clear()
