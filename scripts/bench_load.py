@@ -122,6 +122,7 @@ def child_kind(method: str, path: str) -> str:
         "/my-voice/check": "check answers",
         "/my-voice/send": "send (POST, redirect)",
         "/my-voice/sent": "sent page",
+        "/my-voice/heard": "told what happens next (not safe)",
     }.get(where, where)
 
 
@@ -184,6 +185,10 @@ class Browser:
         raise BenchError(f"too many redirects from {path}")
 
 
+# The "Continue" button of the page a child sees after saying they do not feel safe.
+HEARD_CONTINUE = re.compile(r'<a href="(/my-voice/questions/[^"]*|/my-voice/check)"[^>]*class="govuk-button"')
+
+
 def needs(form: Form | None, what: str) -> Form:
     if form is None:
         raise BenchError(f"no {what} form on the page")
@@ -201,6 +206,10 @@ async def child_journey(browser: Browser, token: str, person: int, pause: float)
         await asyncio.sleep(pause)
         page = await browser.go("POST", question.action, answer(question, person, step))
         step += 1
+        heard = HEARD_CONTINUE.search(page)
+        if heard is not None:  # they said they do not feel safe: told what happens, then on
+            await asyncio.sleep(pause)
+            page = await browser.go("GET", html.unescape(heard.group(1)))
         if step > 40:
             raise BenchError("the questions never end")
     await asyncio.sleep(pause)
