@@ -7,6 +7,7 @@ staff in their name. Staff give a child their link by card or message instead.""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -64,6 +65,16 @@ def end_link_session() -> None:
 def _session_is_idle() -> bool:
     idle_seconds = current_app.config["LINK_SESSION_IDLE_MINUTES"] * 60
     return int(time.time()) - session.get(SEEN_KEY, 0) > idle_seconds
+
+
+def per_link_session() -> str:
+    """A rate-limit key for one child's session, not their address: children in one home or
+    school share an address, and one child pressing "Tell my IRO now" must never use up
+    another's. The session key is hashed, so the limiter's store holds no working key."""
+    key = session.get(LINK_SESSION_KEY)
+    if isinstance(key, str):
+        return "link-session:" + hashlib.sha256(key.encode()).hexdigest()
+    return "address:" + (request.remote_addr or "")
 
 
 def current_link():

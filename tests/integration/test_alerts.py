@@ -315,3 +315,16 @@ def test_not_feeling_safe_is_heard_even_when_the_words_are_too_long_to_keep(clie
     [alert] = _alerts()
     assert (alert.kind, alert.source) == (AlertKind.URGENT, AlertSource.SAFETY_ANSWER)
     assert len(_messages()) == 4
+
+
+def test_children_sharing_an_address_do_not_share_the_help_buttons_limit(rate_limited_app, sam):
+    """A children's home or a school is one address: one child's presses never use up
+    another's."""
+    first, second = rate_limited_app.test_client(), rate_limited_app.test_client()
+    open_link(first, sam["token"])
+    for _ in range(30):
+        first.post("/help/tell-my-iro", data={"message": ""}, expect=302)
+    first.post("/help/tell-my-iro", data={"message": ""}, expect=429)
+    other = make_child(sam["iro"], first_name="Noah")
+    open_link(second, make_link(other))
+    second.post("/help/tell-my-iro", data={"message": "Please call me"}, expect=302)

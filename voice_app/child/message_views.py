@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, url_for
 
-from voice_app.auth import child_link_required, current_link
+from voice_app.auth import child_link_required, current_link, per_link_session
 from voice_app.child import bp
 from voice_app.child.forms import MessageForm
 from voice_app.data import child_messages, children
@@ -13,7 +13,7 @@ from voice_app.extensions import limiter
 
 @bp.route("/my-voice/message", methods=["GET", "POST"])
 @child_link_required
-@limiter.limit("20 per hour", methods=["POST"])
+@limiter.limit("20 per hour", methods=["POST"], key_func=per_link_session)
 def message():
     link = current_link()
     child = children.child_of_link(link)

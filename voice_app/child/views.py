@@ -10,6 +10,7 @@ from voice_app.auth import (
     child_link_required,
     current_link,
     end_link_session,
+    per_link_session,
     refuses_staff,
     start_link_session,
 )
@@ -48,7 +49,7 @@ def help_now():
 
 @bp.post("/help/tell-my-iro")
 @child_link_required
-@limiter.limit("30 per hour")
+@limiter.limit("30 per hour", key_func=per_link_session)
 def tell_my_iro():
     form = TellMyIroForm()
     if not form.validate_on_submit():
