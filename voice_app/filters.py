@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, ngettext
+from flask_babel import format_date, format_datetime, gettext, ngettext
 
 
 def long_date(value: date | None) -> str:
@@ -29,6 +29,8 @@ def time_since(value: datetime | None) -> str:
     if not value:
         return ""
     minutes = max(int((datetime.now(UTC) - value).total_seconds() // 60), 0)
+    if minutes < 1:
+        return gettext("less than a minute")
     if minutes < 120:
         return ngettext("%(num)d minute", "%(num)d minutes", minutes)
     if minutes < 48 * 60:

@@ -17,6 +17,7 @@ from tests.factories import make_child, make_link, make_staff
 from tests.integration.test_child_journey import open_link
 from tests.integration.test_iro import sign_in
 from voice_app.data.database import db
+from voice_app.filters import time_since
 from voice_app.models import Alert, AlertAction, AuditEvent, Message
 from voice_app.vocabulary import AlertKind, AlertOutcome, AlertSource, MessageKind, StaffRole
 
@@ -328,3 +329,13 @@ def test_children_sharing_an_address_do_not_share_the_help_buttons_limit(rate_li
     other = make_child(sam["iro"], first_name="Noah")
     open_link(second, make_link(other))
     second.post("/help/tell-my-iro", data={"message": "Please call me"}, expect=302)
+
+
+def test_an_alerts_age_reads_as_a_person_would_say_it(app):
+    now = datetime.now(UTC)
+    with app.test_request_context():
+        assert time_since(now - timedelta(seconds=20)) == "less than a minute"
+        assert time_since(now - timedelta(minutes=1, seconds=5)) == "1 minute"
+        assert time_since(now - timedelta(minutes=90)) == "90 minutes"
+        assert time_since(now - timedelta(hours=5)) == "5 hours"
+        assert time_since(now - timedelta(days=3)) == "3 days"
