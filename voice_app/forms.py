@@ -41,3 +41,13 @@ class TextOnlyForm(FlaskForm):
             if not isinstance(formdata, MultiDict) and formdata is not None and request.is_json:
                 formdata = request.form
             return super().wrap_formdata(form, formdata)
+
+
+def form_errors(form: FlaskForm, radios: tuple[str, ...] = ()) -> dict[str, str]:
+    """Each field's first error, for the page and its error summary. A radio group's error
+    is filed under its first radio's id (`name-0`), where the summary's link must land."""
+    errors = {name: messages[0] for name, messages in form.errors.items() if name != "csrf_token"}
+    for name in radios:
+        if name in errors:
+            errors[f"{name}-0"] = errors.pop(name)
+    return errors

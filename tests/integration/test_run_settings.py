@@ -1,7 +1,6 @@
 """`make run` links follow its port; production on the default SQLite has its folder."""
 
 import os
-import shutil
 import stat
 import subprocess
 
@@ -21,7 +20,6 @@ def test_the_demo_prints_links_to_the_public_base_url(app, app_context, monkeypa
     assert ":5000" not in result.output
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 @pytest.mark.parametrize(
     ("public_base_url", "expected"),
     [(None, "http://127.0.0.1:6101"), ("https://myvoice.example.org", "https://myvoice.example.org")],

@@ -9,6 +9,7 @@ from voice_app.child import bp
 from voice_app.child.forms import MessageForm
 from voice_app.data import child_messages, children
 from voice_app.extensions import limiter
+from voice_app.forms import form_errors
 
 
 @bp.route("/my-voice/message", methods=["GET", "POST"])
@@ -21,9 +22,7 @@ def message():
     if form.validate_on_submit():
         child_messages.send_message(child, link, form.about.data, form.message.data)
         return redirect(url_for("child.message_sent"))
-    errors = {name: messages[0] for name, messages in form.errors.items() if name != "csrf_token"}
-    if "about" in errors:
-        errors["about-0"] = errors.pop("about")  # the error summary links to the first radio
+    errors = form_errors(form, radios=("about",))
     return render_template("child/message.html", child=child, form=form, errors=errors), (
         400 if errors else 200
     )

@@ -6,6 +6,7 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from voice_app.data import alerts
+from voice_app.forms import form_errors
 from voice_app.permissions import IROS, MANAGERS, staff_required
 from voice_app.staff import bp
 from voice_app.staff.forms import AlertActionForm
@@ -36,9 +37,7 @@ def alert(alert_id: int):
             AlertOutcome(form.outcome.data),
         )
         return redirect(url_for("staff.alert", alert_id=alert.id))
-    errors = {name: messages[0] for name, messages in form.errors.items() if name != "csrf_token"}
-    if "outcome" in errors:
-        errors["outcome-0"] = errors.pop("outcome")
+    errors = form_errors(form, radios=("outcome",))
     return render_template("staff/alert.html", alert=alert, form=form, errors=errors), (
         400 if errors else 200
     )

@@ -8,17 +8,10 @@ from flask_login import current_user
 
 from voice_app.data import children, circle
 from voice_app.data.circle import MemberDetails
+from voice_app.forms import form_errors
 from voice_app.permissions import IROS, staff_required
 from voice_app.staff import bp
 from voice_app.staff.forms import CircleMemberForm, ConfirmForm, ContactForm
-
-
-def _form_errors(form) -> dict[str, str]:
-    errors = {name: messages[0] for name, messages in form.errors.items() if name != "csrf_token"}
-    # The error summary links to the first radio of a group.
-    if "relationship_key" in errors:
-        errors["relationship_key-0"] = errors.pop("relationship_key")
-    return errors
 
 
 def _details(form: CircleMemberForm) -> MemberDetails:
@@ -39,7 +32,7 @@ def add_member(child_id: int):
     if form.validate_on_submit():
         circle.add_member(current_user, child, _details(form))
         return redirect(url_for("staff.child", child_id=child.id))
-    errors = _form_errors(form)
+    errors = form_errors(form, radios=("relationship_key",))
     return render_template("staff/circle_member.html", child=child, form=form, errors=errors, member=None), (
         400 if errors else 200
     )
@@ -54,7 +47,7 @@ def edit_member(child_id: int, member_id: int):
     if form.validate_on_submit():
         circle.change_member(current_user, child, member, _details(form))
         return redirect(url_for("staff.child", child_id=child.id))
-    errors = _form_errors(form)
+    errors = form_errors(form, radios=("relationship_key",))
     return render_template(
         "staff/circle_member.html", child=child, form=form, errors=errors, member=member
     ), (400 if errors else 200)
@@ -82,7 +75,7 @@ def child_contact(child_id: int):
     if form.validate_on_submit():
         children.change_contact(current_user, child, form.email.data, form.mobile.data)
         return redirect(url_for("staff.child", child_id=child.id))
-    errors = _form_errors(form)
+    errors = form_errors(form, radios=("relationship_key",))
     return render_template("staff/child_contact.html", child=child, form=form, errors=errors), (
         400 if errors else 200
     )

@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 
 from voice_app.data import alerts, children, circle, consultation, links, reviews, staff
 from voice_app.extensions import limiter
+from voice_app.forms import form_errors
 from voice_app.permissions import IROS, MANAGERS, landing_url, public, staff_required
 from voice_app.staff import bp
 from voice_app.staff.forms import ConfirmForm, SignInForm
@@ -50,7 +51,7 @@ def sign_in():
             return redirect(_safe_next(request.args.get("next")) or landing_url(user))
         errors["email"] = _("Enter a correct email address and password")
     elif form.errors:
-        errors = {name: messages[0] for name, messages in form.errors.items() if name != "csrf_token"}
+        errors = form_errors(form)
     return render_template("staff/sign_in.html", form=form, errors=errors), (400 if errors else 200)
 
 
