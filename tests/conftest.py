@@ -41,6 +41,9 @@ def app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
             "WTF_CSRF_ENABLED": False,
             "SERVER_NAME": "localhost",
+            # Most tests sign staff in with a password alone; the second factor's own tests
+            # turn it on (tests/integration/test_second_factor.py).
+            "STAFF_MFA_REQUIRED": False,
         }
     )
     app.test_client_class = PageCheckingClient
@@ -102,6 +105,7 @@ def rate_limited_app(app):
             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
             "RATELIMIT_ENABLED": True,
             "WTF_CSRF_ENABLED": False,
+            "STAFF_MFA_REQUIRED": False,
         }
     )
     limited.test_client_class = PageCheckingClient

@@ -68,7 +68,7 @@ def check_page(response) -> BeautifulSoup:
 
 
 # What a GET may write: the audit trail, when a link was opened, a link's session starting
-# and ending, where a person is.
+# and ending, where a person is, when a staff session was last used.
 _GET_MAY_WRITE = (
     re.compile(r"^INSERT INTO audit_event\b"),
     re.compile(r"^UPDATE access_link SET last_opened_at=[^,]+ WHERE"),
@@ -76,6 +76,10 @@ _GET_MAY_WRITE = (
     re.compile(r"^INSERT INTO link_session\b"),
     re.compile(r"^UPDATE link_session SET ended_at=[^,]+ WHERE"),
     re.compile(r"^UPDATE submission SET current_question=[^,]+, updated_at=submission\.updated_at WHERE"),
+    # A staff session notes when it was last used (for its idle timeout), and ends when it
+    # has idled or run out.
+    re.compile(r"^UPDATE staff_session SET last_seen_at=[^,]+ WHERE"),
+    re.compile(r"^UPDATE staff_session SET ended_at=[^,]+, ended_reason=[^,]+ WHERE"),
 )
 _WRITE = re.compile(r"^(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 

@@ -29,6 +29,13 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 def _make_instance_folder(instance_path: Path) -> None:
     # Only its owner may enter: it holds the default database, with children's words in it.
     instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -127,7 +134,27 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_NAME": "voice_session",
         "REMEMBER_COOKIE_DURATION": 0,
+        # A staff sign-in ends after this long without a page, and after this long at most
+        # (the cookie's own lifetime is the same, but the server decides).
+        "STAFF_SESSION_IDLE_MINUTES": _int("STAFF_SESSION_IDLE_MINUTES", 30),
+        "STAFF_SESSION_HOURS": _int("STAFF_SESSION_HOURS", 8),
         "PERMANENT_SESSION_LIFETIME": _int("STAFF_SESSION_HOURS", 8) * 3600,
+        # A second factor (an authenticator app) for every member of staff. Off only in
+        # development, where the demo's accounts sign in with a password alone.
+        "STAFF_MFA_REQUIRED": _flag("STAFF_MFA_REQUIRED", default=environment != DEVELOPMENT),
+        # Set-up and reset links work once, for this long.
+        "STAFF_LINK_HOURS": _int("STAFF_LINK_HOURS", 24),
+        # Wrong passwords in a row for one email address before it is locked, and for how long.
+        "SIGN_IN_LOCK_AFTER": _int("SIGN_IN_LOCK_AFTER", 10),
+        "SIGN_IN_LOCK_MINUTES": _int("SIGN_IN_LOCK_MINUTES", 15),
+        # Retention (`flask voice purge`, daily): a child's record this many years after
+        # their date of birth; a circle member's personal data this many years after the
+        # child's last review they were part of; drafts never sent, and the bodies of sent
+        # messages, after this many days.
+        "RETAIN_CHILD_YEARS_AFTER_BIRTH": _int("RETAIN_CHILD_YEARS_AFTER_BIRTH", 75),
+        "RETAIN_CIRCLE_MEMBER_YEARS": _int("RETAIN_CIRCLE_MEMBER_YEARS", 2),
+        "RETAIN_DRAFT_DAYS": _int("RETAIN_DRAFT_DAYS", 90),
+        "RETAIN_MESSAGE_BODY_DAYS": _int("RETAIN_MESSAGE_BODY_DAYS", 30),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),

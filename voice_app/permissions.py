@@ -4,6 +4,9 @@ Every view names who it is for with exactly one of these decorators:
 - `public` (anyone: the home page, help, sign-in);
 - `staff_required(*roles)` (a signed-in member of staff with one of these roles; anyone
   else signed in gets "Page not found", so a page's existence is not given away);
+- `administrators_required` (whoever runs staff accounts: an administrator, or a manager
+  given that right; see StaffUser.administers);
+- `any_staff` (every signed-in member of staff: their own account and sessions);
 - `child_link_required` / `respondent_link_required` (voice_app/auth.py: someone who opened
   a personal link of that kind).
 Each decorator marks the view with `access`, and tests/integration/test_permissions.py walks
@@ -24,15 +27,22 @@ from voice_app.extensions import login_manager
 from voice_app.vocabulary import StaffRole
 
 PUBLIC = "public"
+ADMINISTRATORS = "administrators"
+ANY_STAFF = "any staff"
 CHILD_LINK = "child link"
 RESPONDENT_LINK = "respondent link"
 
 # Who works with children's views, and who sees the service's figures.
 IROS = (StaffRole.IRO,)
 MANAGERS = (StaffRole.MANAGER,)
+ADMINS = (StaffRole.ADMIN,)
 
 # Where each role lands after signing in.
-LANDING = {StaffRole.IRO: "staff.caseload", StaffRole.MANAGER: "staff.service_overview"}
+LANDING = {
+    StaffRole.IRO: "staff.caseload",
+    StaffRole.MANAGER: "staff.service_overview",
+    StaffRole.ADMIN: "staff.people",
+}
 
 
 def mark(view: Callable[..., Any], access: str | tuple[str, ...]) -> Callable[..., Any]:
@@ -64,6 +74,27 @@ def staff_required(*roles: StaffRole) -> Callable[[Callable[..., Any]], Callable
         return mark(wrapper, tuple(roles))
 
     return decorator
+
+
+def _signed_in_staff(
+    allowed: Callable[[Any], bool], access: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not allowed(current_user):
+                abort(404)
+            return view(*args, **kwargs)
+
+        return mark(wrapper, access)
+
+    return decorator
+
+
+administrators_required = _signed_in_staff(lambda user: user.administers, ADMINISTRATORS)
+any_staff = _signed_in_staff(lambda user: True, ANY_STAFF)
 
 
 def landing_url(user: Any) -> str:

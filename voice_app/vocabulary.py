@@ -13,6 +13,28 @@ from flask_babel import lazy_gettext as _l
 class StaffRole(enum.StrEnum):
     IRO = "iro"
     MANAGER = "manager"
+    ADMIN = "admin"  # runs staff accounts; sees no child's views
+
+
+class StaffTokenPurpose(enum.StrEnum):
+    """What a one-time link sent to a member of staff is for."""
+
+    SET_UP = "set_up"  # a new account: choose a password
+    RESET = "reset"  # a forgotten password, or one an administrator asked to be reset
+
+
+class SessionEnd(enum.StrEnum):
+    """Why a staff member's session ended (shown on their sessions page, kept for audit)."""
+
+    SIGNED_OUT = "signed_out"
+    ENDED_BY_THEM = "ended_by_them"  # "End this session" on their sessions page
+    EVERYWHERE = "everywhere"  # "Sign out everywhere"
+    PASSWORD_CHANGED = "password_changed"
+    DEACTIVATED = "deactivated"
+    SECOND_FACTOR_RESET = "second_factor_reset"
+    ROLE_CHANGED = "role_changed"
+    IDLE = "idle"
+    EXPIRED = "expired"  # the absolute timeout
 
 
 class ReviewKind(enum.StrEnum):
@@ -44,6 +66,8 @@ class MessageKind(enum.StrEnum):
     REMINDER = "reminder"
     ALERT = "alert"  # to the child's IRO and the duty inbox: a child may not be safe
     ESCALATION = "escalation"  # to the managers: an urgent alert nobody has acted on
+    STAFF_SET_UP = "staff_set_up"  # to a new member of staff: a link to set their password
+    PASSWORD_RESET = "password_reset"  # to a member of staff: a link to choose a new password
 
 
 class MessageStatus(enum.StrEnum):

@@ -38,6 +38,7 @@ def live_server(app):
             "WTF_CSRF_ENABLED": True,
             # The service's duty inbox, so journeys see alerts reach it.
             "DUTY_EMAIL": "duty@council.example.org",
+            "STAFF_MFA_REQUIRED": False,
         }
     )
     server = make_server("127.0.0.1", 0, live_app, threaded=True)

@@ -244,6 +244,7 @@ def limited(app, app_context):
             "RATELIMIT_ENABLED": True,
             "WTF_CSRF_ENABLED": False,
             "SIGN_IN_CODE_FAILURES_PER_HOUR": 40,
+            "STAFF_MFA_REQUIRED": False,
         }
     )
     limited.test_client_class = type(app.test_client())

@@ -121,6 +121,7 @@ def csrf_app(app):
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
             "WTF_CSRF_ENABLED": True,
+            "STAFF_MFA_REQUIRED": False,
             # An exception becomes the 500 page, and is counted, instead of stopping the test.
             "PROPAGATE_EXCEPTIONS": False,
         }

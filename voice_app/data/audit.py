@@ -16,6 +16,7 @@ def record(
     child_id: int | None = None,
     review_id: int | None = None,
     submission_id: int | None = None,
+    about_staff_id: int | None = None,
 ) -> None:
     kind = ActorKind.LINK if isinstance(actor, AccessLink) else ActorKind.STAFF
     db.session.add(
@@ -26,6 +27,7 @@ def record(
             child_id=child_id,
             review_id=review_id,
             submission_id=submission_id,
+            about_staff_id=about_staff_id,
             ip_address=request.remote_addr if has_request_context() else None,
         )
     )

@@ -8,8 +8,8 @@ from voice_app.models.circle import CircleMember
 from voice_app.models.consultation import Answer, Submission
 from voice_app.models.invitations import Invitation, Message
 from voice_app.models.links import AccessLink, hash_token, new_token
-from voice_app.models.sessions import LinkSession
-from voice_app.models.staff import StaffUser
+from voice_app.models.sessions import LinkSession, StaffSession
+from voice_app.models.staff import RecoveryCode, SignInAttempts, StaffToken, StaffUser
 from voice_app.vocabulary import (
     CHILD_KEY,
     LANGUAGES,
@@ -44,10 +44,14 @@ __all__ = [
     "Message",
     "MessageKind",
     "MessageStatus",
+    "RecoveryCode",
     "Review",
     "ReviewKind",
     "Role",
+    "SignInAttempts",
     "StaffRole",
+    "StaffSession",
+    "StaffToken",
     "StaffUser",
     "Submission",
     "SubmissionStatus",

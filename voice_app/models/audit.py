@@ -1,5 +1,5 @@
-"""Audit trail: who looked at or changed a child's views, and when (UTC). Rows are only
-ever added."""
+"""Audit trail: who looked at or changed a child's records or a staff account, and when
+(UTC). Rows are only ever added."""
 
 from __future__ import annotations
 
@@ -20,4 +20,6 @@ class AuditEvent(Timestamped, Base):
     child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"))
     review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"))
+    # A staff account the action was about (added, deactivated, a second factor reset).
+    about_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
     ip_address: Mapped[str | None] = mapped_column(String(45))

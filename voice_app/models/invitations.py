@@ -16,6 +16,7 @@ from voice_app.models.alerts import Alert
 from voice_app.models.base import Base, Timestamped, UTCDateTime, stored_enum, utcnow
 from voice_app.models.child import Child, Review
 from voice_app.models.circle import CircleMember
+from voice_app.models.staff import StaffToken
 from voice_app.vocabulary import Channel, MessageKind, MessageStatus
 
 
@@ -37,22 +38,31 @@ class Invitation(Timestamped, Base):
     circle_member: Mapped[CircleMember | None] = relationship()
 
 
+ABOUT_ONE_THING = (
+    "(CASE WHEN invitation_id IS NULL THEN 0 ELSE 1 END"
+    " + CASE WHEN alert_id IS NULL THEN 0 ELSE 1 END"
+    " + CASE WHEN staff_token_id IS NULL THEN 0 ELSE 1 END) = 1"
+)
+
+
 class Message(Timestamped, Base):
     """A message to one address: an invitation or reminder (to the child or their circle),
-    or an alert or escalation (to staff and the duty inbox). It carries a link and nothing
-    about the child."""
+    an alert or escalation (to staff and the duty inbox), or a set-up or reset link (to a
+    member of staff). It carries a link and nothing about the child."""
 
     __tablename__ = "message"
     # One message of each kind to each address: a corrected address gets its own.
     __table_args__ = (
         UniqueConstraint("invitation_id", "kind", "recipient", name="uq_message_invitation_kind_recipient"),
         UniqueConstraint("alert_id", "kind", "recipient", name="uq_message_alert_kind_recipient"),
-        # Each message is about exactly one thing: an invitation or an alert.
-        CheckConstraint("(invitation_id IS NULL) <> (alert_id IS NULL)", name="about_one_thing"),
+        # Each message is about exactly one thing: an invitation, an alert, or a staff
+        # member's set-up or reset link.
+        CheckConstraint(ABOUT_ONE_THING, name="about_one_thing"),
     )
 
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"))
     alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"), index=True)
+    staff_token_id: Mapped[int | None] = mapped_column(ForeignKey("staff_token.id"), index=True)
     kind: Mapped[MessageKind] = mapped_column(stored_enum(MessageKind, name="kind", length=20))
     channel: Mapped[Channel] = mapped_column(stored_enum(Channel, name="channel", length=10))
     recipient: Mapped[str] = mapped_column(String(254))
@@ -69,3 +79,4 @@ class Message(Timestamped, Base):
 
     invitation: Mapped[Invitation | None] = relationship()
     alert: Mapped[Alert | None] = relationship()
+    staff_token: Mapped[StaffToken | None] = relationship()

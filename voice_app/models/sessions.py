@@ -1,6 +1,9 @@
-"""Sessions started by opening a personal link, held on the server: the browser keeps only
-a random key (its hash is stored), so "Leave this page quickly" ends the session for good,
-even for a copy of the cookie."""
+"""Sessions held on the server: the browser keeps only a random key (its hash is stored),
+so signing out, "Leave this page quickly", deactivation or a password change ends the
+session for good, even for a copy of the cookie.
+
+Two kinds: one started by opening a personal link (a child's or their circle's), and one
+per staff sign-in."""
 
 from __future__ import annotations
 
@@ -9,8 +12,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from voice_app.models.base import Base, Timestamped, UTCDateTime
+from voice_app.models.base import Base, Timestamped, UTCDateTime, stored_enum
 from voice_app.models.links import AccessLink
+from voice_app.models.staff import StaffUser
+from voice_app.vocabulary import SessionEnd
 
 
 class LinkSession(Timestamped, Base):
@@ -21,3 +26,24 @@ class LinkSession(Timestamped, Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     link: Mapped[AccessLink] = relationship()
+
+
+class StaffSession(Timestamped, Base):
+    """One sign-in by a member of staff. `second_factor_at` is empty while the password is
+    checked but the second factor is not: such a session opens no staff page."""
+
+    __tablename__ = "staff_session"
+
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_reason: Mapped[SessionEnd | None] = mapped_column(
+        stored_enum(SessionEnd, name="ended_reason", length=30)
+    )
+    # What the person sees on their sessions page to tell one sign-in from another.
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+
+    staff: Mapped[StaffUser] = relationship()
