@@ -14,14 +14,17 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, current_app, g, redirect, render_template, request, session, url_for
-from flask_login import current_user
+from flask_login import current_user, login_user, logout_user
 
-from voice_app.data import links, staff
+from voice_app.data import links, staff_sessions
 from voice_app.extensions import login_manager
 from voice_app.permissions import CHILD_LINK, RESPONDENT_LINK, landing_url, mark
+from voice_app.vocabulary import SessionEnd
 
 LINK_SESSION_KEY = "link_id"
 SEEN_KEY = "link_seen"
+# A staff sign-in's key: the cookie holds it, the server only its hash (data.staff_sessions).
+STAFF_SESSION_KEY = "staff_key"
 
 
 def init_login(app: Flask) -> None:
@@ -30,7 +33,16 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_staff(user_id: str):
-        return staff.get(int(user_id))
+        # Only a session the server still holds signs anyone in: a copy of a cookie whose
+        # session has ended (signed out, everywhere, a new password...) is nobody.
+        key = session.get(STAFF_SESSION_KEY)
+        if not isinstance(key, str):
+            return None
+        row = staff_sessions.live(key)
+        if row is None or str(row.staff_id) != user_id:
+            return None
+        g.staff_session = row
+        return row.staff
 
     @login_manager.unauthorized_handler
     def unauthorised():
@@ -99,9 +111,10 @@ STAFF_SIGNED_IN = "child/staff_signed_in.html"
 
 
 def refusal_for_staff(for_child: bool = True) -> tuple[str, int] | None:
-    """The page a browser signed in as staff gets instead of a child's or a parent's page
-    (with a button to sign out), or None for anyone else."""
-    if current_user.is_authenticated:
+    """The page a browser signed in as staff (or halfway, before the second factor) gets
+    instead of a child's or a parent's page (with a button to sign out), or None for
+    anyone else."""
+    if current_user.is_authenticated or half_signed_in() is not None:
         return render_template(STAFF_SIGNED_IN, for_child=for_child), 403
     return None
 
@@ -138,3 +151,67 @@ def _link_of_kind(childs: bool) -> Callable[[Callable[..., Any]], Callable[..., 
 
 child_link_required = _link_of_kind(childs=True)
 respondent_link_required = _link_of_kind(childs=False)
+
+
+# Staff sessions.
+
+
+def start_staff_session(person, *, complete: bool) -> None:
+    """A right password: a new session from scratch (whatever this browser held before is
+    gone, so nobody can plant a session for someone else to sign into). `complete` when no
+    second factor is asked for; otherwise the session waits for it."""
+    earlier = session.get(STAFF_SESSION_KEY)
+    if isinstance(earlier, str):  # a sign-in left halfway: it ends, copies of it too
+        staff_sessions.end(earlier, SessionEnd.SIGNED_OUT)
+    session.clear()
+    key = staff_sessions.start(
+        person,
+        complete=complete,
+        user_agent=request.user_agent.string,
+        ip_address=request.remote_addr,
+    )
+    session[STAFF_SESSION_KEY] = key
+    session.permanent = True
+    if complete:
+        login_user(person)
+
+
+def half_signed_in():
+    """The session of a person whose password was right and whose second factor is still
+    to come, or None."""
+    if "half_signed_in" not in g:
+        key = session.get(STAFF_SESSION_KEY)
+        g.half_signed_in = staff_sessions.half_signed_in(key) if isinstance(key, str) else None
+    return g.half_signed_in
+
+
+def complete_staff_session(pending) -> None:
+    """The second factor is done: the session opens staff pages, under a new key."""
+    person = pending.staff
+    key = staff_sessions.complete_second_factor(pending)
+    session.clear()
+    session[STAFF_SESSION_KEY] = key
+    session.permanent = True
+    login_user(person)
+    g.pop("half_signed_in", None)
+
+
+def current_staff_session():
+    """The server's row for this browser's staff sign-in (loaded with the person)."""
+    current_user._get_current_object()  # loads the person, and with them the session row
+    return g.get("staff_session")
+
+
+def rotate_staff_session() -> None:
+    """A new key for this browser's session (after a new password): older copies stop."""
+    row = current_staff_session()
+    if row is not None:
+        session[STAFF_SESSION_KEY] = staff_sessions.rotate(row)
+
+
+def end_staff_session(reason: SessionEnd = SessionEnd.SIGNED_OUT) -> None:
+    key = session.get(STAFF_SESSION_KEY)
+    if isinstance(key, str):
+        staff_sessions.end(key, reason)
+    logout_user()
+    session.clear()

@@ -77,3 +77,49 @@ def alerts_command() -> None:
     click.echo(
         f"escalated {escalated}, messages sent {delivered['sent']}, not sent yet {delivered['failed']}"
     )
+
+
+@voice_cli.command("purge")
+def purge_command() -> None:
+    """Delete what is past its retention (the RETAIN_* settings). Safe to run any number of
+    times (cron runs it daily); it works in chunks, committing each."""
+    from voice_app.data.retention import purge_due
+
+    report = purge_due()
+    click.echo(
+        f"child records deleted {report.child_records}, circle members' details removed "
+        f"{report.circle_members}, unsent drafts deleted {report.drafts}, "
+        f"message bodies removed {report.message_bodies}"
+    )
+
+
+@voice_cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", default=None, help="Their full name (default: Administrator).")
+def create_admin_command(email: str, name: str | None) -> None:
+    """Create an administrator and print a one-time link for them to choose their password
+    (the first administrator of a new service, or one more). Run again for an administrator
+    who has not used their link yet, it prints a new link and stops the old one."""
+    from voice_app.data import staff_accounts
+    from voice_app.data.database import db
+    from voice_app.staff.forms import EMAIL_PATTERN
+
+    if not EMAIL_PATTERN.fullmatch(email.strip()):
+        raise click.ClickException("Give an email address in the correct format, like name@example.com.")
+    try:
+        made = staff_accounts.create_admin(email, name)
+    except staff_accounts.EmailInUse:
+        raise click.ClickException(
+            f"{email.strip()} already has an account, so nothing was changed. An administrator can "
+            "send them a new link from the Staff pages, or they can use 'Forgotten your password?'."
+        ) from None
+    db.session.commit()
+    hours = current_app.config["STAFF_LINK_HOURS"]
+    if made.created:
+        click.echo(f"Administrator {made.person.name} <{made.person.email}> created.")
+    else:
+        click.echo(
+            f"{made.person.email} has not chosen a password yet: here is a new link (the old one has stopped)."
+        )
+    click.echo(f"Open this link within {hours} hours to choose a password (it works once):\n\n  {made.url}\n")
+    click.echo("Keep it private: whoever opens it first can take the account.")

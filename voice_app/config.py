@@ -56,6 +56,9 @@ ALERT_TEMPLATES = (
     "NOTIFY_SMS_ALERT_TEMPLATE_ID",
     "NOTIFY_EMAIL_ESCALATION_TEMPLATE_ID",
     "NOTIFY_SMS_ESCALATION_TEMPLATE_ID",
+    # Not alerts, but a council that cannot send them cannot add anyone to the service.
+    "NOTIFY_EMAIL_STAFF_SET_UP_TEMPLATE_ID",
+    "NOTIFY_EMAIL_PASSWORD_RESET_TEMPLATE_ID",
 )
 
 
@@ -69,9 +72,7 @@ def _refuse_silent_alerts(config: dict[str, Any]) -> None:
         )
     missing = [name for name in ALERT_TEMPLATES if config.get("NOTIFY_API_KEY") and not config.get(name)]
     if missing:
-        raise MissingSetting(
-            f"NOTIFY_API_KEY is set but these alert templates are not: {', '.join(missing)}."
-        )
+        raise MissingSetting(f"NOTIFY_API_KEY is set but these templates are not: {', '.join(missing)}.")
 
 
 def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
@@ -188,6 +189,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "NOTIFY_SMS_ALERT_TEMPLATE_ID": os.environ.get("NOTIFY_SMS_ALERT_TEMPLATE_ID"),
         "NOTIFY_EMAIL_ESCALATION_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_ESCALATION_TEMPLATE_ID"),
         "NOTIFY_SMS_ESCALATION_TEMPLATE_ID": os.environ.get("NOTIFY_SMS_ESCALATION_TEMPLATE_ID"),
+        # Set-up and reset links for staff (email only); `((link))` is the link.
+        "NOTIFY_EMAIL_STAFF_SET_UP_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_STAFF_SET_UP_TEMPLATE_ID"),
+        "NOTIFY_EMAIL_PASSWORD_RESET_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_PASSWORD_RESET_TEMPLATE_ID"),
         # Where urgent and possible-concern alerts go besides the child's IRO: the service's
         # duty inbox (an email address, a mobile, or both).
         "DUTY_EMAIL": os.environ.get("DUTY_EMAIL"),

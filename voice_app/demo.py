@@ -1,4 +1,5 @@
-"""Demo data: a few children of different ages and review states, two IROs and a manager.
+"""Demo data: a few children of different ages and review states, two IROs, a manager and
+an administrator.
 
 Loading twice changes nothing. Demo links are derived from SECRET_KEY, so the same links
 are printed on every run without storing a token anywhere."""
@@ -14,9 +15,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from voice_app import schedule
-from voice_app.data import alerts, child_messages, invitations, submissions
+from voice_app.data import alerts, child_messages, invitations, staff, staff_accounts, submissions
 from voice_app.data.database import db
 from voice_app.data.messages import deliver_due
+from voice_app.data.staff_accounts import StaffDetails
 from voice_app.models import (
     AccessLink,
     Alert,
@@ -32,11 +34,16 @@ from voice_app.models import (
     utcnow,
 )
 from voice_app.questions.child_message import CHILD_MESSAGE
+from voice_app.vocabulary import StaffTokenPurpose
 
 IRO_PASSWORD = "demo-iro-password"
 MANAGER_PASSWORD = "demo-manager-password"
+ADMIN_PASSWORD = "demo-admin-password"
+DEMO_TEAM = "Independent Reviewing Service"
 
+# The administrator comes first: the others are added by them, as a council adds its staff.
 STAFF = (
+    ("sam.patel@example.org", "Sam Patel", StaffRole.ADMIN, ADMIN_PASSWORD),
     ("alex.morgan@example.org", "Alex Morgan", StaffRole.IRO, IRO_PASSWORD),
     ("priya.shah@example.org", "Priya Shah", StaffRole.IRO, IRO_PASSWORD),
     ("jo.green@example.org", "Jo Green", StaffRole.MANAGER, MANAGER_PASSWORD),
@@ -90,14 +97,27 @@ def demo_token(child: Child) -> str:
     return _demo_hmac(f"demo-link:{child.id}:{child.first_name}:{child.last_name}")
 
 
-def _staff(email: str, name: str, role: str, password: str) -> StaffUser:
-    user = db.session.scalars(select(StaffUser).where(StaffUser.email == email)).first()
-    if user is None:
-        user = StaffUser(email=email, name=name, role=role)
-        user.set_password(password)
-        db.session.add(user)
-        db.session.flush()
-    return user
+def _staff() -> dict[str, StaffUser]:
+    """The demo's staff, made the way a council makes its own: the administrator by
+    `voice create-admin`, everyone else by the administrator's "Add a member of staff".
+    Each then chooses their known demo password through a set-up link, as the set-password
+    page does; an account that already has a password keeps it (safe to run twice)."""
+    people: dict[str, StaffUser] = {}
+    for email, name, role, _password in STAFF:
+        person = staff.find_by_email(email)
+        if person is None and role == StaffRole.ADMIN:
+            person = staff_accounts.create_admin(email, name).person
+        elif person is None:
+            admin = people[STAFF[0][0]]
+            details = StaffDetails(name=name, email=email, role=role, team=DEMO_TEAM, can_administer=False)
+            person = staff_accounts.add_person(admin, details)
+        people[email] = person
+    for email, _name, _role, password in STAFF:
+        person = people[email]
+        if person.password_hash is None:
+            _row, token = staff_accounts.issue_link(person, StaffTokenPurpose.SET_UP)
+            staff_accounts.set_password_from_link(staff_accounts.link_key(token), password)
+    return people
 
 
 def _birth_date(today: date, age_years: int) -> date:
@@ -305,10 +325,10 @@ def _alerts(children: list) -> None:
 def load_demo(today: date | None = None) -> dict:
     """Create the demo (once) and return how to use it."""
     today = today or date.today()
-    staff = {email: _staff(email, name, role, password) for email, name, role, password in STAFF}
+    people = _staff()
     children = []
     for spec in CHILDREN:
-        child = _child(spec, staff[spec.iro_email], today)
+        child = _child(spec, people[spec.iro_email], today)
         circle = _invite_and_answer(child, _circle(child))
         children.append((spec, child, _link(child), circle))
     _alerts(children)

@@ -92,3 +92,11 @@ def next_review_due(looked_after_since: date, held_on_dates: Sequence[date]) -> 
         return 1, first_review_due(looked_after_since)
     number = len(held_on_dates)
     return number + 1, following_review_due(max(held_on_dates), number)
+
+
+def years_before(day: date, years: int) -> date:
+    """The same day `years` earlier (28 February for a 29 February with no twin)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)

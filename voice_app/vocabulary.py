@@ -99,6 +99,7 @@ class ActorKind(enum.StrEnum):
 
     STAFF = "staff"
     LINK = "link"  # whoever holds a personal link: the child, or one of their circle
+    SYSTEM = "system"  # the service itself, acting for nobody (the retention purge)
 
 
 # Relationship -> (label, role). The role decides which consultation paper they get.

@@ -33,6 +33,8 @@ SESSION_ENDS = (
     "idle",
     "expired",
 )
+OLD_ACTOR_KINDS = ("staff", "link")
+ACTOR_KINDS = ("staff", "link", "system")
 OLD_ABOUT_ONE_THING = "(invitation_id IS NULL) <> (alert_id IS NULL)"
 ABOUT_ONE_THING = (
     "(CASE WHEN invitation_id IS NULL THEN 0 ELSE 1 END"
@@ -136,6 +138,11 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_staff_session_staff_id"), ["staff_id"], unique=False)
 
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        # The service itself is an actor too: the retention purge.
+        batch_op.drop_constraint(batch_op.f("ck_audit_event_actor_kind"), type_="check")
+        batch_op.create_check_constraint(
+            batch_op.f("ck_audit_event_actor_kind"), _one_of("actor_kind", ACTOR_KINDS)
+        )
         batch_op.add_column(sa.Column("about_staff_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
             batch_op.f("fk_audit_event_about_staff_id_staff_user"), "staff_user", ["about_staff_id"], ["id"]
@@ -165,10 +172,16 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_message_staff_token_id"))
         batch_op.drop_constraint(batch_op.f("fk_message_staff_token_id_staff_token"), type_="foreignkey")
         batch_op.drop_column("staff_token_id")
+    # Before "system" was an actor, the purge's rows said staff with an id no account has.
+    connection.execute(sa.text("UPDATE audit_event SET actor_kind = 'staff' WHERE actor_kind = 'system'"))
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_event_about_staff_id"))
         batch_op.drop_constraint(batch_op.f("fk_audit_event_about_staff_id_staff_user"), type_="foreignkey")
         batch_op.drop_column("about_staff_id")
+        batch_op.drop_constraint(batch_op.f("ck_audit_event_actor_kind"), type_="check")
+        batch_op.create_check_constraint(
+            batch_op.f("ck_audit_event_actor_kind"), _one_of("actor_kind", OLD_ACTOR_KINDS)
+        )
     with op.batch_alter_table("staff_session", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_staff_session_staff_id"))
     op.drop_table("staff_session")

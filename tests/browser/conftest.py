@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -27,10 +28,10 @@ SMALL_PHONE = {"width": 320, "height": 640}
 MIN_TOUCH_TARGET = 44
 
 
-@pytest.fixture(scope="session")
-def live_server(app):
-    """The app served over HTTP on a free port, on the same database as the tests,
-    with CSRF protection on as in production."""
+@contextmanager
+def _served(app, **settings):
+    """The app served over HTTP on a free port, on the same database as the tests, with
+    CSRF protection on as in production."""
     live_app = create_app(
         {
             "TESTING": True,
@@ -38,14 +39,30 @@ def live_server(app):
             "WTF_CSRF_ENABLED": True,
             # The service's duty inbox, so journeys see alerts reach it.
             "DUTY_EMAIL": "duty@council.example.org",
-            "STAFF_MFA_REQUIRED": False,
+            **settings,
         }
     )
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """Staff sign in with a password alone, as in development."""
+    with _served(app, STAFF_MFA_REQUIRED=False) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def live_server_with_second_factor(app):
+    """As a live service runs: every member of staff signs in with a second factor."""
+    with _served(app, STAFF_MFA_REQUIRED=True) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

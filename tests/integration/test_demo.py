@@ -4,18 +4,23 @@ import json
 
 from sqlalchemy import func, select
 
+from voice_app.config import load_config
 from voice_app.data.database import db
+from voice_app.demo import IRO_PASSWORD
 from voice_app.models import (
     Alert,
     Answer,
+    AuditEvent,
     Child,
     CircleMember,
     Invitation,
     Message,
     Review,
+    StaffToken,
     StaffUser,
     Submission,
 )
+from voice_app.password_policy import problem_with
 from voice_app.vocabulary import AlertKind, AlertSource
 
 
@@ -37,7 +42,7 @@ def test_demo_is_idempotent_and_hands_over_json(app, app_context, client):
     assert handover == json.loads(first.output)
 
     roles = {person["role"] for person in handover["staff"]}
-    assert roles == {"iro", "manager"}
+    assert roles == {"iro", "manager", "admin"}
     assert len(handover["children"]) >= 3
     assert len({child["age"] for child in handover["children"]}) >= 3
 
@@ -103,3 +108,56 @@ def test_the_demo_has_an_answer_just_for_the_iro_and_a_message_outside_the_form(
         db.session.scalars(select(Submission).where(Submission.form_key == "child-message")).first()
         is not None
     )
+
+
+def test_the_demo_has_an_administrator_and_makes_its_staff_as_a_council_does(app, app_context, client):
+    result = app.test_cli_runner().invoke(args=["voice", "demo", "--json"])
+    assert result.exit_code == 0, result.output
+    handover = json.loads(result.output)
+    admin = next(p for p in handover["staff"] if p["role"] == "admin")
+    assert (admin["name"], admin["email"]) == ("Sam Patel", "sam.patel@example.org")
+    assert problem_with(admin["password"], email=admin["email"], name=admin["name"]) is None
+    manager = next(p for p in handover["staff"] if p["role"] == "manager")
+    assert manager["name"] == "Jo Green"
+
+    # Made by create-admin and "Add a member of staff", each with a set-up link used to
+    # choose the known password: no account was given a password any other way.
+    sam = db.session.scalars(select(StaffUser).where(StaffUser.email == admin["email"])).one()
+    actions = db.session.execute(select(AuditEvent.action, AuditEvent.actor_id)).tuples().all()
+    assert ("created_by_command", sam.id) in actions
+    added = db.session.scalars(
+        select(AuditEvent.about_staff_id).where(
+            AuditEvent.action == "added_staff", AuditEvent.actor_id == sam.id
+        )
+    ).all()
+    assert len(added) == len(handover["staff"]) - 1
+    used_links = db.session.scalars(select(StaffToken.staff_id).where(StaffToken.used_at.is_not(None))).all()
+    assert sorted(used_links) == sorted(db.session.scalars(select(StaffUser.id)).all())
+    assert all(person.totp_secret is None for person in db.session.scalars(select(StaffUser)))
+
+    signed_in = client.post("/staff/sign-in", data={"email": admin["email"], "password": admin["password"]})
+    assert signed_in.headers["Location"] == "/staff/people"
+    people = client.get("/staff/people").soup.get_text()
+    assert all(person["name"] in people for person in handover["staff"])
+
+    # Running it again sets no password twice.
+    before = {person.id: person.password_hash for person in db.session.scalars(select(StaffUser))}
+    assert app.test_cli_runner().invoke(args=["voice", "demo"]).exit_code == 0
+    db.session.expire_all()
+    assert {person.id: person.password_hash for person in db.session.scalars(select(StaffUser))} == before
+
+
+def test_the_demo_staff_need_a_second_factor_wherever_one_is_required(
+    app, app_context, client, monkeypatch, tmp_path
+):
+    """Only development turns the second factor off: the demo itself bypasses nothing."""
+    assert app.test_cli_runner().invoke(args=["voice", "demo"]).exit_code == 0
+    assert (
+        load_config(tmp_path, {"VOICE_ENV": "development", "SECRET_KEY": "k"})["STAFF_MFA_REQUIRED"] is False
+    )
+    monkeypatch.setitem(app.config, "STAFF_MFA_REQUIRED", True)
+    answer = client.post(
+        "/staff/sign-in", data={"email": "alex.morgan@example.org", "password": IRO_PASSWORD}
+    )
+    assert answer.headers["Location"].startswith("/staff/sign-in/set-up")
+    assert client.get("/staff/", expect=302).headers["Location"].startswith("/staff/sign-in")

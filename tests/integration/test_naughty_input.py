@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import got_request_exception
 from flask.testing import FlaskClient
-from sqlalchemy import event, select, update
+from sqlalchemy import delete, event, select, update
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from tests.factories import (
@@ -32,9 +32,10 @@ from tests.factories import (
 )
 from tests.page_checks import check_page
 from voice_app import create_app
+from voice_app.data import staff_accounts
 from voice_app.data.database import db
-from voice_app.models import Alert, Child, CircleMember
-from voice_app.vocabulary import AlertKind, AlertSource
+from voice_app.models import Alert, Child, CircleMember, SignInAttempts, StaffSession, StaffUser, utcnow
+from voice_app.vocabulary import AlertKind, AlertSource, StaffRole, StaffTokenPurpose
 
 SCRIPT = "<script>alert(1)</script>"
 BREAK_OUT = '"><img src=x onerror=alert(1)>'
@@ -301,6 +302,18 @@ class Scene:
         assert signed_in.status_code == 302, signed_in.get_data(as_text=True)[:300]
         return client, child, review, member
 
+    def admin(self) -> tuple[FlaskClient, StaffUser]:
+        """A signed-in administrator, and a colleague whose account they run."""
+        admin = make_staff(role=StaffRole.ADMIN, name="Sam Patel")
+        colleague = make_staff(name="Ira Reed")
+        client = self.client()
+        token = csrf_token(client.get("/staff/sign-in"))
+        signed_in = client.post(
+            "/staff/sign-in", data={"csrf_token": token, "email": admin.email, "password": PASSWORD}
+        )
+        assert signed_in.status_code == 302, signed_in.get_data(as_text=True)[:300]
+        return client, colleague
+
     def child(self) -> tuple[FlaskClient, str, str]:
         """A child who opened their personal link, and the first question of their form."""
         child = make_child(make_staff(), first_name="Sam")
@@ -333,10 +346,13 @@ def sign_in_targets(scene: Scene) -> Iterator[Target]:
     client = scene.client()
     # A real address and a wrong password: every post reaches the account lookup.
     baseline = {"email": iro.email, "password": "not the password"}
-    yield target_from_page(client, "/staff/sign-in", client.get("/staff/sign-in"), baseline)
+    page = client.get("/staff/sign-in")
+    yield target_from_page(client, "/staff/sign-in", page, baseline, after_post=forget_failed_sign_ins)
     for value in ("/\x00", "/\r\nSet-Cookie: x=1", SCRIPT):
         url = "/staff/sign-in?" + urlencode({"next": value})
-        yield target_from_page(client, url, client.get(url), baseline, full=False)
+        yield target_from_page(
+            client, url, client.get(url), baseline, full=False, after_post=forget_failed_sign_ins
+        )
 
 
 def new_token_once_signed_out(target: Target, response) -> None:
@@ -466,7 +482,206 @@ def code_sign_in_targets(scene: Scene) -> Iterator[Target]:
     yield target_from_page(client, "/code", client.get("/code"), {"code": "acef hjkm"}, full=False)
 
 
+def forget_failed_sign_ins(target: Target, response) -> None:
+    """Wrong passwords and codes count per email address, and after a few a try that comes
+    too soon is turned away unread: forget them, so every post is read and checked."""
+    db.session.execute(delete(SignInAttempts))
+    db.session.commit()
+
+
+def half_signed_in(scene: Scene, with_second_factor: bool) -> tuple[FlaskClient, str]:
+    """A member of staff whose password is checked, on the page for their second factor
+    (typing a code, or setting one up)."""
+    person = make_staff()
+    if with_second_factor:
+        person.totp_secret, person.second_factor_at = "JBSWY3DPEHPK3PXP", utcnow()
+        db.session.commit()
+    client = scene.client()
+    token = csrf_token(client.get("/staff/sign-in"))
+    scene.csrf_app.config["STAFF_MFA_REQUIRED"] = True
+    try:
+        signed_in = client.post(
+            "/staff/sign-in", data={"csrf_token": token, "email": person.email, "password": PASSWORD}
+        )
+    finally:
+        scene.csrf_app.config["STAFF_MFA_REQUIRED"] = False
+    assert signed_in.status_code == 302, signed_in.get_data(as_text=True)[:300]
+    return client, urlsplit(signed_in.headers["Location"]).path
+
+
+def second_factor_targets(with_second_factor: bool) -> Callable[[Scene], Iterator[Target]]:
+    def targets(scene: Scene) -> Iterator[Target]:
+        client, url = half_signed_in(scene, with_second_factor)
+        expected = "/staff/sign-in/code" if with_second_factor else "/staff/sign-in/set-up"
+        assert url == expected, url
+        yield target_from_page(
+            client, url, client.get(url), {"code": "123456"}, after_post=forget_failed_sign_ins
+        )
+
+    return targets
+
+
+def sign_in_again(target: Target, response) -> None:
+    if response.status_code == 302 and "/sign-in" in response.headers["Location"]:
+        person = db.session.scalars(select(StaffUser).order_by(StaffUser.id.desc())).first()
+        token = csrf_token(target.client.get("/staff/sign-in"))
+        target.client.post(
+            "/staff/sign-in", data={"csrf_token": token, "email": person.email, "password": PASSWORD}
+        )
+        target.token = csrf_token(target.client.get("/staff/your-account"))
+
+
+def change_password_targets(scene: Scene) -> Iterator[Target]:
+    client, _child, _review, _member = scene.iro()
+
+    def old_password_again(target: Target, response) -> None:
+        forget_failed_sign_ins(target, response)
+        if response.status_code == 302:  # changed: back to the old one for the next post
+            for person in db.session.scalars(select(StaffUser)):
+                person.set_password(PASSWORD)
+            db.session.commit()
+            target.token = csrf_token(target.client.get("/staff/your-account/password"))
+
+    url = "/staff/your-account/password"
+    baseline = {"current_password": PASSWORD, "new_password": "a brand new password"}
+    yield target_from_page(client, url, client.get(url), baseline, after_post=old_password_again)
+
+
+def end_session_targets(scene: Scene) -> Iterator[Target]:
+    """Ending their own session on another device (ending this one would sign them out)."""
+    client, child, _review, _member = scene.iro()
+    other_device = StaffSession(
+        key_hash="1" * 64, staff_id=child.iro_id, last_seen_at=utcnow(), second_factor_at=utcnow()
+    )
+    db.session.add(other_device)
+    db.session.commit()
+
+    def open_it_again(target: Target, response) -> None:
+        db.session.execute(
+            update(StaffSession).where(StaffSession.id == other_device.id).values(ended_at=None)
+        )
+        db.session.commit()
+
+    url = f"/staff/your-account/sessions/{other_device.id}/end"
+    yield target_from_page(client, url, client.get("/staff/your-account"), after_post=open_it_again)
+
+
+def with_second_factor(client: FlaskClient) -> None:
+    for person in db.session.scalars(select(StaffUser)):
+        person.totp_secret, person.second_factor_at = "JBSWY3DPEHPK3PXP", utcnow()
+    db.session.commit()
+
+
+def new_recovery_codes_targets(scene: Scene) -> Iterator[Target]:
+    client, _child, _review, _member = scene.iro()
+    with_second_factor(client)
+    yield target_from_page(
+        client, "/staff/your-account/recovery-codes/new", client.get("/staff/your-account")
+    )
+
+
+def recovery_codes_kept_targets(scene: Scene) -> Iterator[Target]:
+    client, _child, _review, _member = scene.iro()
+    with_second_factor(client)
+    token = csrf_token(client.get("/staff/your-account"))
+    shown = client.post("/staff/your-account/recovery-codes/new", data={"csrf_token": token})
+    assert shown.headers["Location"].endswith("/staff/your-account/recovery-codes")
+    page = client.get("/staff/your-account/recovery-codes")
+    yield target_from_page(client, "/staff/your-account/recovery-codes/kept", page)
+
+
+def admin_page(url: str, page: str | None = None, baseline=None, after_post=None):
+    """The signed-in administrator's form posting to `url` (which may name {person}), read
+    from the page at `page` (the same address unless said)."""
+
+    def targets(scene: Scene) -> Iterator[Target]:
+        client, colleague = scene.admin()
+        ids = {"person": colleague.id}
+        shown = client.get((page or url).format(**ids))
+        options = {"after_post": after_post} if after_post else {}
+        yield target_from_page(client, url.format(**ids), shown, baseline, **options)
+
+    return targets
+
+
+def reactivate_targets(scene: Scene) -> Iterator[Target]:
+    client, colleague = scene.admin()
+    colleague.is_active_account = False
+    db.session.commit()
+
+    def deactivate_again(target: Target, response) -> None:
+        if response.status_code == 302:  # reactivated: deactivated again for the next post
+            db.session.execute(
+                update(StaffUser).where(StaffUser.id == colleague.id).values(is_active_account=False)
+            )
+            db.session.commit()
+
+    url = f"/staff/people/{colleague.id}/reactivate"
+    yield target_from_page(
+        client, url, client.get(f"/staff/people/{colleague.id}"), after_post=deactivate_again
+    )
+
+
+def bring_back_deactivated_people(target: Target, response) -> None:
+    if response.status_code == 302:  # deactivated: active again for the next post
+        db.session.execute(update(StaffUser).values(is_active_account=True))
+        db.session.commit()
+
+
+def _open_set_password_link(client: FlaskClient, person: StaffUser) -> None:
+    _row, token = staff_accounts.issue_link(person, StaffTokenPurpose.RESET)
+    db.session.commit()
+    assert client.get("/staff/set-password?" + urlencode({"token": token})).status_code == 302
+
+
+def set_password_targets(scene: Scene) -> Iterator[Target]:
+    person = make_staff()
+    client = scene.client()
+    _open_set_password_link(client, person)
+
+    def new_link_once_used(target: Target, response) -> None:
+        if response.status_code == 302:  # the link has done its work: open a new one
+            _open_set_password_link(target.client, person)
+            target.token = csrf_token(target.client.get("/staff/set-password"))
+
+    page = client.get("/staff/set-password")
+    baseline = {"password": "a long enough password", "password_again": "a long enough password"}
+    yield target_from_page(client, "/staff/set-password", page, baseline, after_post=new_link_once_used)
+
+
+def forgotten_password_targets(scene: Scene) -> Iterator[Target]:
+    person = make_staff()
+    client = scene.client()
+    page = client.get("/staff/forgotten-password")
+    yield target_from_page(client, "/staff/forgotten-password", page, {"email": person.email})
+
+
 SCENES: dict[str, Callable[[Scene], Iterator[Target]]] = {
+    "staff.add_person": admin_page(
+        "/staff/people/new", baseline={"name": "Ann Lee", "email": "ann@example.org", "role": "iro"}
+    ),
+    "staff.person": admin_page("/staff/people/{person}", baseline={"role": "iro", "team": "North"}),
+    "staff.deactivate_person": admin_page(
+        "/staff/people/{person}/deactivate",
+        "/staff/people/{person}",
+        after_post=bring_back_deactivated_people,
+    ),
+    "staff.reactivate_person": reactivate_targets,
+    "staff.send_person_link": admin_page("/staff/people/{person}/send-link", "/staff/people/{person}"),
+    "staff.reset_person_second_factor": admin_page(
+        "/staff/people/{person}/reset-second-factor", "/staff/people/{person}"
+    ),
+    "staff.set_password": set_password_targets,
+    "staff.second_factor": second_factor_targets(with_second_factor=True),
+    "staff.set_up_second_factor": second_factor_targets(with_second_factor=False),
+    "staff.change_password": change_password_targets,
+    "staff.end_session": end_session_targets,
+    "staff.sign_out_everywhere": staff_page(
+        "/staff/your-account/sign-out-everywhere", "/staff/your-account", after_post=sign_in_again
+    ),
+    "staff.new_recovery_codes": new_recovery_codes_targets,
+    "staff.recovery_codes_kept": recovery_codes_kept_targets,
+    "staff.forgotten_password": forgotten_password_targets,
     "staff.alert": alert_targets,
     "child.tell_my_iro": tell_my_iro_targets,
     "child.message": message_targets,

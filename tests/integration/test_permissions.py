@@ -10,8 +10,16 @@ import pytest
 from tests.factories import make_child, make_member, make_review, make_staff
 from tests.integration.test_iro import sign_in
 from voice_app.data.database import db
-from voice_app.models import Alert
-from voice_app.permissions import CHILD_LINK, IROS, MANAGERS, PUBLIC, RESPONDENT_LINK
+from voice_app.models import Alert, StaffSession, utcnow
+from voice_app.permissions import (
+    ADMINISTRATORS,
+    ANY_STAFF,
+    CHILD_LINK,
+    IROS,
+    MANAGERS,
+    PUBLIC,
+    RESPONDENT_LINK,
+)
 from voice_app.vocabulary import AlertKind, AlertSource, StaffRole
 
 # Endpoints that are not views of ours.
@@ -39,6 +47,13 @@ def test_only_the_pages_anyone_may_see_are_public(app):
         "child.leave",
         "child.link_needed",
         "child.open_link",
+        "staff.forgotten_password",
+        "staff.reset_link_sent",
+        # Half-way through signing in: password checked, second factor still to come (the
+        # view itself checks the session's state).
+        "staff.second_factor",
+        "staff.set_password",
+        "staff.set_up_second_factor",
         "staff.sign_in",
         "staff.sign_out",
     ]
@@ -47,7 +62,7 @@ def test_only_the_pages_anyone_may_see_are_public(app):
 def test_every_staff_page_names_a_role_and_every_other_page_a_link(app):
     for rule, view in _routes(app):
         if rule.endpoint.startswith("staff.") and view.access != PUBLIC:
-            assert view.access in (IROS, MANAGERS, IROS + MANAGERS), rule.endpoint
+            assert view.access in (IROS, MANAGERS, IROS + MANAGERS, ADMINISTRATORS, ANY_STAFF), rule.endpoint
         if rule.endpoint.startswith("child.") and view.access != PUBLIC:
             assert view.access == CHILD_LINK, rule.endpoint
         if rule.endpoint.startswith("respond."):
@@ -62,12 +77,16 @@ def others(app_context):
     child = make_child(other_iro)
     alert = Alert(child_id=child.id, kind=AlertKind.URGENT, source=AlertSource.HELP_NOW)
     db.session.add(alert)
+    their_session = StaffSession(key_hash="0" * 64, staff_id=other_iro.id, last_seen_at=utcnow())
+    db.session.add(their_session)
     db.session.commit()
     return {
         "alert_id": alert.id,
         "child_id": child.id,
         "review_id": make_review(child).id,
         "member_id": make_member(child).id,
+        "staff_id": other_iro.id,
+        "session_id": their_session.id,
         "key": "child",
         "token": "not-a-token",
     }
@@ -87,7 +106,11 @@ def _guarded(app, access):
                 yield rule, method
 
 
-@pytest.mark.parametrize("access", [IROS, MANAGERS, IROS + MANAGERS], ids=["iro", "manager", "both"])
+@pytest.mark.parametrize(
+    "access",
+    [IROS, MANAGERS, IROS + MANAGERS, ADMINISTRATORS, ANY_STAFF],
+    ids=["iro", "manager", "both", "administrators", "any staff"],
+)
 def test_staff_pages_send_someone_not_signed_in_to_sign_in(app, client, others, access):
     for rule, method in _guarded(app, access):
         response = client.open(_url(rule, others), method=method, expect=302)
@@ -121,6 +144,49 @@ def test_an_iro_gets_page_not_found_for_another_iros_child_review_and_circle(app
     for rule, method in with_ids:
         response = client.open(_url(rule, others), method=method, expect=404)
         assert response.status_code == 404, (method, rule.rule)
+
+
+@pytest.mark.parametrize(
+    "role", [StaffRole.IRO, StaffRole.MANAGER], ids=["an iro", "a manager without the right"]
+)
+def test_only_administrators_open_the_staff_administration_pages(app, client, others, role):
+    sign_in(client, make_staff(role=role, email="not.an.admin@example.org"))
+    pages = list(_guarded(app, ADMINISTRATORS))
+    assert len(pages) >= 7
+    for rule, method in pages:
+        response = client.open(_url(rule, others), method=method, expect=404)
+        assert response.status_code == 404, (method, rule.rule)
+
+
+@pytest.mark.parametrize(
+    "role", [StaffRole.ADMIN, StaffRole.MANAGER], ids=["an administrator", "a trusted manager"]
+)
+def test_administrators_and_trusted_managers_open_the_staff_pages(app, client, others, role):
+    person = make_staff(role=role, email="runs.accounts@example.org")
+    person.can_administer = role == StaffRole.MANAGER
+    db.session.commit()
+    sign_in(client, person)
+    for rule, method in _guarded(app, ADMINISTRATORS):
+        if method == "GET":
+            assert client.get(_url(rule, others)).status_code == 200, rule.rule
+
+
+def test_an_administrator_gets_page_not_found_on_every_iro_and_manager_page(app, client, others):
+    sign_in(client, make_staff(role=StaffRole.ADMIN, email="admin@example.org"))
+    for access in (IROS, MANAGERS, IROS + MANAGERS):
+        for rule, method in _guarded(app, access):
+            response = client.open(_url(rule, others), method=method, expect=404)
+            assert response.status_code == 404, (method, rule.rule)
+
+
+def test_nobody_ends_another_persons_session(app, client, others):
+    sign_in(client, make_staff())
+    with_ids = [(rule, method) for rule, method in _guarded(app, ANY_STAFF) if rule.arguments]
+    assert with_ids
+    for rule, method in with_ids:
+        response = client.open(_url(rule, others), method=method, expect=404)
+        assert response.status_code == 404, (method, rule.rule)
+    assert db.session.get(StaffSession, others["session_id"]).ended_at is None
 
 
 @pytest.mark.parametrize("access", [CHILD_LINK, RESPONDENT_LINK], ids=["child", "respondent"])

@@ -75,3 +75,11 @@ def test_next_review_runs_from_the_date_actually_held():
     assert schedule.next_review_due(since, [date(2026, 1, 20)]) == (2, date(2026, 4, 20))
     # Review 2 held 1 April: review 3 is due within 6 months of it, order of input aside.
     assert schedule.next_review_due(since, [date(2026, 4, 1), date(2026, 1, 20)]) == (3, date(2026, 10, 1))
+
+
+@pytest.mark.parametrize(
+    ("day", "years", "expected"),
+    [(date(2026, 12, 1), 75, date(1951, 12, 1)), (date(2028, 2, 29), 2, date(2026, 2, 28))],
+)
+def test_years_before(day, years, expected):
+    assert schedule.years_before(day, years) == expected

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from voice_app.data import audit, children, links
 from voice_app.data.database import after_commit, db, rows_changed
 from voice_app.messaging.senders import current_sender
-from voice_app.models import Alert, Child, Invitation, Message, StaffUser, utcnow
+from voice_app.models import Alert, Child, Invitation, Message, StaffToken, StaffUser, utcnow
 from voice_app.vocabulary import MessageKind, MessageStatus
 
 log = logging.getLogger(__name__)
@@ -49,9 +49,16 @@ def _forget_link(message: Message, revoke: bool) -> None:
     """Keep no working link in the database: remove it from the stored copy and, for a
     message that never reached anyone, stop the link itself. (An alert's link is a staff
     page, no secret: it stays, so the outbox still leads to the alert.)"""
-    if not message.link or message.invitation_id is None:
+    if not message.link or (message.invitation_id is None and message.staff_token_id is None):
         return
-    if revoke:
+    if revoke and message.staff_token_id is not None:
+        # A staff member's set-up or reset link: it runs out now (nobody used it).
+        rows_changed(
+            update(StaffToken)
+            .where(StaffToken.id == message.staff_token_id, StaffToken.used_at.is_(None))
+            .values(expires_at=utcnow())
+        )
+    elif revoke:
         links.stop_token(message.link.rsplit("/c/", 1)[-1])
     message.body = message.body.replace(message.link, LINK_REMOVED)
     message.link = None
@@ -59,11 +66,21 @@ def _forget_link(message: Message, revoke: bool) -> None:
 
 def _still_wanted(message: Message) -> bool:
     """A message to someone since removed, or to an address since changed, must not go;
-    nor a call to the managers about an alert someone has acted on meanwhile."""
+    nor a call to the managers about an alert someone has acted on meanwhile, nor a staff
+    member's link that has been used, has run out or was replaced, or whose account was
+    deactivated."""
+    if message.staff_token is not None:
+        token = message.staff_token
+        return (
+            token.used_at is None
+            and token.expires_at > utcnow()
+            and token.staff.is_active_account
+            and message.recipient == token.staff.email
+        )
     if message.alert is not None:
         return message.kind != MessageKind.ESCALATION or message.alert.first_action_at is None
     invitation = message.invitation
-    assert invitation is not None  # a message is about an invitation or an alert
+    assert invitation is not None  # a message is about an invitation, an alert or a staff link
     person = invitation.circle_member or invitation.child
     if invitation.circle_member is not None and invitation.circle_member.removed_at is not None:
         return False
@@ -155,6 +172,8 @@ def outbox_for(staff: StaffUser, page: int = 1) -> list[Message]:
             select(Message)
             .outerjoin(Invitation, Invitation.id == Message.invitation_id)
             .outerjoin(Alert, Alert.id == Message.alert_id)
+            # An inner join: a staff member's set-up or reset link is about no child, so
+            # it never shows here (the link would let anyone reading it take the account).
             .join(Child, Child.id == func.coalesce(Invitation.child_id, Alert.child_id))
             .where(children.visible_to(staff))
             .options(

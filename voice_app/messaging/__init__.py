@@ -81,3 +81,24 @@ def alert_text(kind: str, alert_kind: str, channel: str, link: str, escalate_min
     if channel == Channel.SMS:
         return f"{text} {link}"
     return "\n\n".join([text, _("Sign in to read it:"), link])
+
+
+def staff_link_text(kind: str, link: str, hours: int) -> str:
+    """A member of staff's set-up or reset link, by email: what it is for, that it works
+    once and for how long, and what to do if they did not ask for it."""
+    service = current_app.config["SERVICE_NAME"]
+    if kind == MessageKind.PASSWORD_RESET:
+        opening = _(
+            "%(service)s: someone asked to reset the password of your account. "
+            "To choose a new password, open this link:",
+            service=service,
+        )
+        closing = _("If you did not ask for this, you can ignore this email: your password has not changed.")
+    else:
+        opening = _(
+            "%(service)s: an account has been made for you. To choose your password, open this link:",
+            service=service,
+        )
+        closing = _("If you did not expect this, tell your manager.")
+    lasts = _("The link works once, within %(hours)s hours. Do not share it.", hours=hours)
+    return "\n\n".join([opening, link, lasts, closing])

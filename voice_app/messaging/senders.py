@@ -75,6 +75,8 @@ def notify_templates(config) -> dict[tuple[str, str], str]:
         (Channel.SMS, MessageKind.ALERT): config.get("NOTIFY_SMS_ALERT_TEMPLATE_ID"),
         (Channel.EMAIL, MessageKind.ESCALATION): config.get("NOTIFY_EMAIL_ESCALATION_TEMPLATE_ID"),
         (Channel.SMS, MessageKind.ESCALATION): config.get("NOTIFY_SMS_ESCALATION_TEMPLATE_ID"),
+        (Channel.EMAIL, MessageKind.STAFF_SET_UP): config.get("NOTIFY_EMAIL_STAFF_SET_UP_TEMPLATE_ID"),
+        (Channel.EMAIL, MessageKind.PASSWORD_RESET): config.get("NOTIFY_EMAIL_PASSWORD_RESET_TEMPLATE_ID"),
     }
 
 

@@ -1,66 +1,15 @@
-"""Staff pages: sign in, the IRO's caseload, a child, and a review's consultation summary."""
+"""Staff pages: the IRO's caseload, a child, and a review's consultation summary."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from voice_app.data import alerts, children, circle, consultation, links, reviews, staff
-from voice_app.extensions import limiter
-from voice_app.forms import form_errors
-from voice_app.permissions import IROS, MANAGERS, landing_url, public, staff_required
+from voice_app.permissions import IROS, MANAGERS, staff_required
 from voice_app.staff import bp
-from voice_app.staff.forms import ConfirmForm, SignInForm
-
-
-def _safe_next(target: str | None) -> str | None:
-    # Only a path on this site: never send a person somewhere else after sign-in.
-    # Printable only: a line break in a header would be refused at the redirect.
-    if (
-        target
-        and target.isprintable()
-        and target.startswith("/")
-        and not target.startswith("//")
-        and not urlsplit(target).netloc
-    ):
-        return target
-    return None
-
-
-@bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
-@public
-def sign_in():
-    if current_user.is_authenticated:
-        return redirect(landing_url(current_user))
-    form = SignInForm()
-    errors = {}
-    if form.validate_on_submit():
-        user = staff.find_by_email(form.email.data.strip())
-        if user is None or not user.is_active:
-            # As long as a wrong password takes: no answer tells which emails exist or are
-            # switched off.
-            staff.spend_equal_time(form.password.data)
-        if user is not None and user.is_active and user.check_password(form.password.data):
-            session.clear()
-            login_user(user)
-            session.permanent = True
-            return redirect(_safe_next(request.args.get("next")) or landing_url(user))
-        errors["email"] = _("Enter a correct email address and password")
-    elif form.errors:
-        errors = form_errors(form)
-    return render_template("staff/sign_in.html", form=form, errors=errors), (400 if errors else 200)
-
-
-@bp.post("/sign-out")
-@public
-def sign_out():
-    logout_user()
-    session.clear()
-    return redirect(url_for("staff.sign_in"))
+from voice_app.staff.forms import ConfirmForm
 
 
 @bp.get("/")

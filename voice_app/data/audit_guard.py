@@ -1,0 +1,110 @@
+"""Audit rows are only ever added: nothing in the app may change or delete one.
+
+Held twice. In the data layer, a session listener refuses a flush that would change or
+delete an `AuditEvent`, and any bulk UPDATE or DELETE statement on `audit_event`. On
+PostgreSQL, a trigger refuses the same in the database itself, whoever sends the SQL
+(the migration 0010 adds it, and `create_all` does too). SQLite has no such trigger: there
+the session listener is the guard.
+
+The one way round both is `purging()`, used by the retention purge alone: it marks the
+session, and on PostgreSQL sets `voice.purging` for the transaction, which the trigger reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import DDL, event, text
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from voice_app.data.database import db
+from voice_app.models import AuditEvent
+
+_PURGING = "voice_purging"
+
+TRIGGER_FUNCTION = """
+CREATE OR REPLACE FUNCTION audit_event_rows_stay() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF coalesce(current_setting('voice.purging', true), '') = 'on' THEN
+        IF TG_OP = 'DELETE' THEN
+            RETURN OLD;
+        END IF;
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'audit_event rows are only ever added, never changed or deleted'
+        USING ERRCODE = 'integrity_constraint_violation';
+END
+$$
+"""
+TRIGGER = """
+CREATE OR REPLACE TRIGGER audit_event_rows_stay
+BEFORE UPDATE OR DELETE ON audit_event
+FOR EACH ROW EXECUTE FUNCTION audit_event_rows_stay()
+"""
+DROP_TRIGGER = "DROP TRIGGER IF EXISTS audit_event_rows_stay ON audit_event"
+DROP_FUNCTION = "DROP FUNCTION IF EXISTS audit_event_rows_stay()"
+
+# So `db.create_all()` (the test suite, a fresh development database) gets the trigger too.
+event.listen(AuditEvent.__table__, "after_create", DDL(TRIGGER_FUNCTION).execute_if(dialect="postgresql"))
+event.listen(AuditEvent.__table__, "after_create", DDL(TRIGGER).execute_if(dialect="postgresql"))
+
+
+class AuditRowsStay(RuntimeError):
+    """Something tried to change or delete an audit row."""
+
+
+def _is_purging(session: Session) -> bool:
+    return bool(session.info.get(_PURGING))
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changed_rows(session: Session, flush_context, instances) -> None:
+    if _is_purging(session):
+        return
+    if any(isinstance(row, AuditEvent) for row in session.deleted):
+        raise AuditRowsStay("audit rows are never deleted")
+    if any(isinstance(row, AuditEvent) and session.is_modified(row) for row in session.dirty):
+        raise AuditRowsStay("audit rows are never changed")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes(state: ORMExecuteState) -> None:
+    if not (state.is_update or state.is_delete) or _is_purging(state.session):
+        return
+    table = getattr(state.statement, "table", None)
+    if table is not None and getattr(table, "name", None) == AuditEvent.__tablename__:
+        raise AuditRowsStay("audit rows are never changed or deleted")
+
+
+def _allow_in_database(connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT set_config('voice.purging', 'on', true)"))
+
+
+@event.listens_for(Session, "after_begin")
+def _carry_purging_into_new_transactions(session: Session, transaction, connection) -> None:
+    # The purge commits as it goes (one chunk a transaction), and a setting made with
+    # SET LOCAL ends with its transaction: each new one inside `purging()` gets it again.
+    if _is_purging(session):
+        _allow_in_database(connection)
+
+
+@contextmanager
+def purging() -> Iterator[None]:
+    """Inside this block the session may delete audit rows (and clear what they point at):
+    for the retention purge only, which removes the rows about a child whose record has
+    reached the end of its retention."""
+    session = db.session()
+    session.info[_PURGING] = True
+    try:
+        _allow_in_database(session.connection())
+        yield
+    except BaseException:
+        # The caller rolls back, and the rollback ends the setting with its transaction.
+        session.info.pop(_PURGING, None)
+        raise
+    session.info.pop(_PURGING, None)
+    if session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT set_config('voice.purging', 'off', true)"))
