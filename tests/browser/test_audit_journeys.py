@@ -40,7 +40,9 @@ def _sign_in(page, live_server, email):
 
 
 def _open(page, name):
-    """A page from the staff navigation, which folds into "Menu" at phone width."""
+    """A page from the staff navigation, which folds into "Menu" at phone width (once the
+    page's script has run: wait for it, or the menu may fold away under the click)."""
+    page.wait_for_load_state("load")
     menu = page.get_by_role("button", name="Menu")
     if menu.is_visible():
         menu.click()
