@@ -75,6 +75,8 @@ _GET_MAY_WRITE = (
     # Opening a link starts a session, and "Leave this page quickly" ends it.
     re.compile(r"^INSERT INTO link_session\b"),
     re.compile(r"^UPDATE link_session SET ended_at=[^,]+ WHERE"),
+    # A link's session notes when it was last used (for its idle timeout, on the server).
+    re.compile(r"^UPDATE link_session SET last_seen_at=[^,]+ WHERE"),
     re.compile(r"^UPDATE submission SET current_question=[^,]+, updated_at=submission\.updated_at WHERE"),
     # A staff session notes when it was last used (for its idle timeout), and ends when it
     # has idled or run out.

@@ -96,7 +96,9 @@ def current_link():
         return None
     if _session_is_idle():
         # Phones are shared: after a while without a page, the link must be opened again,
-        # and the session ends on the server too (a copied cookie is as stale).
+        # and the session ends on the server too (a copied cookie is as stale). The server
+        # keeps its own time of last use and the longest a session lasts
+        # (links.link_of_session): this stamp is only what the browser sends back.
         end_link_session()
         return None
     session[SEEN_KEY] = int(time.time())

@@ -130,6 +130,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SESSION_REFRESH_EACH_REQUEST": False,
         # A child's or parent's session ends after this long without a page: phones are shared.
         "LINK_SESSION_IDLE_MINUTES": _int("LINK_SESSION_IDLE_MINUTES", 60),
+        # And after this long at most, however busy: back to the form later in the day, but
+        # not next week, without opening the link again.
+        "LINK_SESSION_HOURS": _int("LINK_SESSION_HOURS", 12),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
@@ -156,6 +159,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "RETAIN_CIRCLE_MEMBER_YEARS": _int("RETAIN_CIRCLE_MEMBER_YEARS", 2),
         "RETAIN_DRAFT_DAYS": _int("RETAIN_DRAFT_DAYS", 90),
         "RETAIN_MESSAGE_BODY_DAYS": _int("RETAIN_MESSAGE_BODY_DAYS", 30),
+        # Staff sessions ended or run out, counts of failed sign-ins with no failure lately,
+        # and used or expired staff links, after this many days.
+        "RETAIN_STAFF_SESSION_DAYS": _int("RETAIN_STAFF_SESSION_DAYS", 90),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),

@@ -6,7 +6,8 @@ Create Date: 2026-12-03 09:00:00.000000
 
 Administrators as a role; one-time set-up and reset links; TOTP second factors and their
 recovery codes; failed sign-ins counted per email address in the database (so every worker
-sees them); one session row per staff sign-in; and messages that carry a set-up link.
+sees them); one session row per staff sign-in; messages that carry a set-up link; and when
+a child's session was last used, so it times out on the server.
 """
 
 import sqlalchemy as sa
@@ -127,6 +128,7 @@ def upgrade():
         sa.Column("ended_reason", sa.String(length=30), nullable=True),
         sa.Column("user_agent", sa.String(length=200), nullable=True),
         sa.Column("ip_address", sa.String(length=45), nullable=True),
+        sa.Column("recovery_seed_hash", sa.String(length=64), nullable=True),
         sa.CheckConstraint(_one_of("ended_reason", SESSION_ENDS), name=op.f("ck_staff_session_ended_reason")),
         sa.ForeignKeyConstraint(
             ["staff_id"], ["staff_user.id"], name=op.f("fk_staff_session_staff_id_staff_user")
@@ -136,6 +138,14 @@ def upgrade():
     )
     with op.batch_alter_table("staff_session", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_staff_session_staff_id"), ["staff_id"], unique=False)
+
+    # A child's session is timed out on the server too, not only by its cookie: a session
+    # open now was last used, at the latest, when it began.
+    with op.batch_alter_table("link_session", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("last_seen_at", sa.DateTime(), nullable=True))
+    op.get_bind().execute(sa.text("UPDATE link_session SET last_seen_at = created_at"))
+    with op.batch_alter_table("link_session", schema=None) as batch_op:
+        batch_op.alter_column("last_seen_at", existing_type=sa.DateTime(), nullable=False)
 
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         # The service itself is an actor too: the retention purge.
@@ -182,6 +192,8 @@ def downgrade():
         batch_op.create_check_constraint(
             batch_op.f("ck_audit_event_actor_kind"), _one_of("actor_kind", OLD_ACTOR_KINDS)
         )
+    with op.batch_alter_table("link_session", schema=None) as batch_op:
+        batch_op.drop_column("last_seen_at")
     with op.batch_alter_table("staff_session", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_staff_session_staff_id"))
     op.drop_table("staff_session")

@@ -81,7 +81,7 @@ def test_a_manager_reads_the_trail_and_exports_a_childs_records(live_server, bro
     expect(page.locator("tbody tr")).to_have_count(1)
     check_page(page)
     with page.expect_download() as download:
-        page.get_by_role("link", name=f"Everything held about {sam.full_name} (ZIP)").click()
+        page.get_by_role("button", name=f"Download everything held about {sam.full_name} (ZIP)").click()
     with open(download.value.path(), "rb") as saved:
         archive = zipfile.ZipFile(io.BytesIO(saved.read()))
     assert "I like my room" in archive.read("index.html").decode()

@@ -421,3 +421,67 @@ def test_the_page_runs_the_same_queries_for_five_rows_or_fifty(client, service, 
             client.get("/staff/audit")
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("address", ["/staff/audit", "/staff/audit.csv"])
+def test_a_child_id_of_no_child_shows_an_empty_trail(client, service, address):
+    _event(ActorKind.STAFF, service["iro"].id, "viewed_alert", service["sam"])
+    sign_in(client, service["manager"])
+    response = client.get(f"{address}?child_id=999999999")
+    if address.endswith(".csv"):
+        rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).removeprefix("\ufeff"))))
+        assert len(rows) == 1  # the header only
+        action = "downloaded_audit_trail"
+    else:
+        assert _rows(response) == []
+        assert "There is no child with this record number" in response.soup.get_text()
+        action = "viewed_audit_trail"
+    # Reading it is audited, pointing at no child (there is none to point at).
+    reading = db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)).one()
+    assert (reading.actor_id, reading.child_id) == (service["manager"].id, None)
+
+
+def test_reading_one_childs_trail_is_audited_against_that_child(client, service):
+    sign_in(client, service["manager"])
+    client.get(f"/staff/audit?child_id={service['sam'].id}")
+    client.get(f"/staff/audit.csv?child_id={service['sam'].id}").get_data()
+    readings = db.session.execute(
+        select(AuditEvent.action, AuditEvent.child_id)
+        .where(AuditEvent.action.in_(["viewed_audit_trail", "downloaded_audit_trail"]))
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [tuple(row) for row in readings] == [
+        ("viewed_audit_trail", service["sam"].id),
+        ("downloaded_audit_trail", service["sam"].id),
+    ]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_event SET action = 'nothing_happened'",
+        "DELETE FROM audit_event",
+        'delete from "audit_event" where id > 0',
+    ],
+)
+def test_sql_written_by_hand_cannot_change_an_audit_row_either(app_context, service, statement):
+    """Through the app's own session: on SQLite the engine listener refuses, on PostgreSQL
+    the trigger does."""
+    _event(ActorKind.STAFF, service["iro"].id, "viewed_alert", service["sam"])
+    refused = audit.AuditRowsStay if db.engine.dialect.name == "sqlite" else DBAPIError
+    with pytest.raises(refused):
+        db.session.execute(text(statement))
+    db.session.rollback()
+    with pytest.raises(refused), db.engine.begin() as connection:
+        connection.execute(text(statement))
+    assert db.session.scalars(select(AuditEvent.action)).all() == ["viewed_alert"]
+    # Inside `purging()` (the retention purge) the same SQL goes through.
+    with audit.purging():
+        db.session.execute(text("DELETE FROM audit_event"))
+    db.session.commit()
+    assert db.session.scalars(select(AuditEvent.action)).all() == []
+    # And afterwards the guard holds again.
+    _event(ActorKind.STAFF, service["iro"].id, "viewed_alert", service["sam"])
+    with pytest.raises(refused):
+        db.session.execute(text(statement))
+    db.session.rollback()

@@ -1,6 +1,7 @@
 """A child's journey through the test client: open the link, answer, come back, change,
 send. Every page fetched here is also checked by PageCheckingClient."""
 
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import time_machine
@@ -294,3 +295,49 @@ def test_a_question_page_runs_the_same_few_queries_however_many_answers(client, 
         client.get("/my-voice/questions/school")
     # The link; the child with their IRO; the draft with its answers.
     assert len(one_answer) == len(eight_answers) == 3
+
+
+def _copy_session(client, other_client, **changes):
+    """Puts this browser's session cookie in another browser, as someone who copied it
+    would, with `changes` to what it holds (signed with the app's key, as the app signs it)."""
+    copied = client.get_cookie("voice_session")
+    value = copied.value
+    if changes:
+        serializer = client.application.session_interface.get_signing_serializer(client.application)
+        value = serializer.dumps({**serializer.loads(value), **changes})
+    other_client.set_cookie("voice_session", value, domain=copied.domain)
+
+
+def test_a_copied_session_idle_on_the_server_opens_nothing_whatever_its_cookie_says(client, other_client):
+    child = make_child(make_staff())
+    open_link(client, make_link(child))
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=95)):
+        # The cookie's own note of when it was last used says "just now": the server's says
+        # 95 minutes ago, and the server decides.
+        _copy_session(client, other_client, link_seen=int(time.time()))
+        assert other_client.get("/my-voice", expect=302).headers["Location"] == "/link-needed"
+        assert client.get("/my-voice", expect=302).headers["Location"] == "/link-needed"
+    assert db.session.scalars(select(LinkSession)).one().ended_at is not None
+
+
+def test_a_copied_session_kept_busy_ends_after_the_longest_a_session_lasts(app, client, other_client):
+    child = make_child(make_staff())
+    open_link(client, make_link(child))
+    _copy_session(client, other_client)
+    hours = app.config["LINK_SESSION_HOURS"]
+    start = datetime.now(UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        for _ in range(hours * 60 // 50):  # a page every 50 minutes: never idle
+            traveller.shift(timedelta(minutes=50))
+            assert other_client.get("/my-voice").status_code == 200
+        row = db.session.scalars(select(LinkSession)).one()
+        db.session.refresh(row)
+        assert row.last_seen_at > start + timedelta(hours=hours - 1)  # noted on the server
+        traveller.move_to(start + timedelta(hours=hours, minutes=1))
+        assert other_client.get("/my-voice", expect=302).headers["Location"] == "/link-needed"
+        # Opening the link again starts a new session, for the rest of the day.
+        open_link(client, make_link(child))
+    assert (
+        db.session.scalars(select(func.count(LinkSession.id)).where(LinkSession.ended_at.is_(None))).one()
+        == 1
+    )

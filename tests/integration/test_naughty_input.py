@@ -482,6 +482,20 @@ def code_sign_in_targets(scene: Scene) -> Iterator[Target]:
     yield target_from_page(client, "/code", client.get("/code"), {"code": "acef hjkm"}, full=False)
 
 
+def subject_access_targets(scene: Scene) -> Iterator[Target]:
+    """A manager downloading everything held about a child, from the search page's button."""
+    manager = make_staff(role=StaffRole.MANAGER, name="Jo Green")
+    child = make_child(make_staff(), first_name="Sam")
+    client = scene.client()
+    token = csrf_token(client.get("/staff/sign-in"))
+    signed_in = client.post(
+        "/staff/sign-in", data={"csrf_token": token, "email": manager.email, "password": PASSWORD}
+    )
+    assert signed_in.status_code == 302, signed_in.get_data(as_text=True)[:300]
+    page = client.get("/staff/subject-access?name=Sam")
+    yield target_from_page(client, f"/staff/subject-access/{child.id}.zip", page)
+
+
 def forget_failed_sign_ins(target: Target, response) -> None:
     """Wrong passwords and codes count per email address, and after a few a try that comes
     too soon is turned away unread: forget them, so every post is read and checked."""
@@ -575,16 +589,19 @@ def with_second_factor(client: FlaskClient) -> None:
 def new_recovery_codes_targets(scene: Scene) -> Iterator[Target]:
     client, _child, _review, _member = scene.iro()
     with_second_factor(client)
+    url = "/staff/your-account/recovery-codes/new"
     yield target_from_page(
-        client, "/staff/your-account/recovery-codes/new", client.get("/staff/your-account")
+        client, url, client.get(url), {"current_password": PASSWORD}, after_post=forget_failed_sign_ins
     )
 
 
 def recovery_codes_kept_targets(scene: Scene) -> Iterator[Target]:
     client, _child, _review, _member = scene.iro()
     with_second_factor(client)
-    token = csrf_token(client.get("/staff/your-account"))
-    shown = client.post("/staff/your-account/recovery-codes/new", data={"csrf_token": token})
+    token = csrf_token(client.get("/staff/your-account/recovery-codes/new"))
+    shown = client.post(
+        "/staff/your-account/recovery-codes/new", data={"csrf_token": token, "current_password": PASSWORD}
+    )
     assert shown.headers["Location"].endswith("/staff/your-account/recovery-codes")
     page = client.get("/staff/your-account/recovery-codes")
     yield target_from_page(client, "/staff/your-account/recovery-codes/kept", page)
@@ -672,6 +689,7 @@ SCENES: dict[str, Callable[[Scene], Iterator[Target]]] = {
         "/staff/people/{person}/reset-second-factor", "/staff/people/{person}"
     ),
     "staff.set_password": set_password_targets,
+    "staff.subject_access_export": subject_access_targets,
     "staff.second_factor": second_factor_targets(with_second_factor=True),
     "staff.set_up_second_factor": second_factor_targets(with_second_factor=False),
     "staff.change_password": change_password_targets,

@@ -369,3 +369,157 @@ def test_the_command_prints_what_it_purged(app, app_context):
         "message bodies removed 0"
     )
     assert "child records deleted 0" in app.test_cli_runner().invoke(args=["voice", "purge"]).output
+
+
+def test_a_removed_members_personal_links_stop_working(app, app_context):
+    from tests.factories import make_member_link
+
+    iro = make_staff()
+    child = make_child(iro)
+    long_ago = make_review(child, number=1, held_on=date.today() - 3 * 365 * DAY)
+    gone = make_member(child, name="Karen Taylor", email="karen@example.org")
+    _invited(gone, long_ago)
+    upcoming = make_review(child, number=2)
+    token = make_member_link(gone, upcoming, expires_in_days=400)  # never invited with it
+    stays = make_member(child, name="Ann Carer", relationship="foster_carer")
+    other_token = make_member_link(stays, upcoming, expires_in_days=400)
+    browser = app.test_client()
+    began = browser.get(f"/c/{token}", expect=302)  # she opened it: a session began
+    her_form = began.headers["Location"]
+    browser.get(her_form)
+
+    assert retention.purge_due().circle_members == 1
+
+    link = db.session.scalars(select(AccessLink).where(AccessLink.token_hash == hash_token(token))).one()
+    assert link.revoked_at is not None
+    assert _count(LinkSession, LinkSession.link_id == link.id, LinkSession.ended_at.is_(None)) == 0
+    # Neither the link nor the session it began opens her form any more.
+    assert browser.get(her_form, expect=302).headers["Location"] == "/link-needed"
+    opened = app.test_client().get(f"/c/{token}", expect=404)
+    assert "This link is not working" in opened.get_data(as_text=True)
+    other = db.session.scalars(
+        select(AccessLink).where(AccessLink.token_hash == hash_token(other_token))
+    ).one()
+    assert other.revoked_at is None  # nobody else's link is touched
+
+
+def _staff_leftovers(now):
+    """For each kind of staff row, one due to go and one to stay."""
+    from voice_app.data.sign_in_attempts import digest
+    from voice_app.models import SignInAttempts, StaffSession, StaffToken
+    from voice_app.vocabulary import SessionEnd, StaffTokenPurpose
+
+    person = make_staff(name="Ira Reed")
+    old = now - 91 * DAY
+    rows = {}
+
+    def session(name, **values):
+        row = StaffSession(key_hash=hash_token(name), staff_id=person.id, ip_address="192.0.2.1", **values)
+        db.session.add(row)
+        rows[name] = row
+
+    session(
+        "ended long ago", created_at=old, last_seen_at=old, ended_at=old, ended_reason=SessionEnd.SIGNED_OUT
+    )
+    session("ran out long ago", created_at=old, last_seen_at=old)
+    session(
+        "ended lately",
+        created_at=now - 2 * DAY,
+        last_seen_at=now - 2 * DAY,
+        ended_at=now - DAY,
+        ended_reason=SessionEnd.SIGNED_OUT,
+    )
+    session("in use", created_at=now - timedelta(minutes=5), last_seen_at=now)
+
+    def attempts(name, **values):
+        row = SignInAttempts(email_digest=digest(f"{name}@example.org"), **values)
+        db.session.add(row)
+        rows[name] = row
+
+    attempts("failed long ago", failures=3, last_failure_at=old, created_at=old)
+    attempts("failed lately", failures=3, last_failure_at=now - DAY, created_at=old)
+    attempts("never failed, long ago", failures=0, created_at=old)
+
+    def link(name, **values):
+        row = StaffToken(
+            staff_id=person.id, purpose=StaffTokenPurpose.SET_UP, token_hash=hash_token(name), **values
+        )
+        db.session.add(row)
+        db.session.flush()
+        db.session.add(
+            Message(
+                staff_token_id=row.id,
+                kind=MessageKind.STAFF_SET_UP,
+                channel=Channel.EMAIL,
+                recipient=person.email,
+                body="Choose your password",
+                status=MessageStatus.SENT,
+                sent_at=values.get("created_at", now),
+            )
+        )
+        rows[name] = row
+
+    link("used long ago", created_at=old, expires_at=old + DAY, used_at=old)
+    link("ran out long ago", created_at=old - DAY, expires_at=old)
+    link("used lately", created_at=now - 2 * DAY, expires_at=now + DAY, used_at=now - DAY)
+    link("still working", created_at=now, expires_at=now + DAY)
+    db.session.commit()
+    return rows
+
+
+def test_staff_sessions_sign_in_counts_and_staff_links_go_after_90_days(app_context):
+    from voice_app.models import SignInAttempts, StaffSession, StaffToken
+
+    now = utcnow()
+    rows = _staff_leftovers(now)
+    ids = {name: row.id for name, row in rows.items()}
+
+    report = retention.purge_due()
+
+    assert (report.staff_sessions, report.sign_in_attempts, report.staff_links) == (2, 2, 2)
+    assert set(db.session.scalars(select(StaffSession.id))) == {ids["ended lately"], ids["in use"]}
+    assert set(db.session.scalars(select(SignInAttempts.id))) == {ids["failed lately"]}
+    assert set(db.session.scalars(select(StaffToken.id))) == {ids["used lately"], ids["still working"]}
+    # The emails that carried the links went with them.
+    assert set(db.session.scalars(select(Message.staff_token_id))) == {
+        ids["used lately"],
+        ids["still working"],
+    }
+    actions = db.session.execute(
+        select(AuditEvent.action, func.count())
+        .where(AuditEvent.actor_kind == ActorKind.SYSTEM, AuditEvent.action != "purged_message_body")
+        .group_by(AuditEvent.action)
+    ).all()
+    assert dict(actions) == {"purged_staff_session": 2, "purged_sign_in_attempts": 2, "purged_staff_link": 2}
+    assert _count(AuditEvent, AuditEvent.actor_kind != ActorKind.SYSTEM) == 0  # nothing personal
+    again = retention.purge_due()
+    assert (again.staff_sessions, again.sign_in_attempts, again.staff_links) == (0, 0, 0)
+
+
+def test_a_lock_still_on_keeps_its_count(app_context):
+    from voice_app.data.sign_in_attempts import digest
+    from voice_app.models import SignInAttempts
+
+    now = utcnow()
+    db.session.add(
+        SignInAttempts(
+            email_digest=digest("locked@example.org"),
+            failures=10,
+            last_failure_at=now - 91 * DAY,
+            locked_until=now + DAY,
+        )
+    )
+    db.session.commit()
+    assert retention.purge_due().sign_in_attempts == 0
+
+
+def test_the_staff_setting_decides(app, app_context, monkeypatch):
+    from voice_app.models import StaffSession
+
+    now = utcnow()
+    _staff_leftovers(now)
+    monkeypatch.setitem(app.config, "RETAIN_STAFF_SESSION_DAYS", 365)
+    assert retention.purge_due().staff_sessions == 0
+    monkeypatch.setitem(app.config, "RETAIN_STAFF_SESSION_DAYS", 0)
+    assert retention.purge_due().staff_sessions == 3  # all but the one in use
+    assert _count(StaffSession) == 1

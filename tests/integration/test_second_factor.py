@@ -14,7 +14,7 @@ from sqlalchemy import select
 from tests.factories import PASSWORD, make_child, make_link, make_staff
 from voice_app.data import second_factor
 from voice_app.data.database import db
-from voice_app.models import AuditEvent, RecoveryCode, StaffRole, StaffSession, StaffUser
+from voice_app.models import AuditEvent, RecoveryCode, SignInAttempts, StaffRole, StaffSession, StaffUser
 from voice_app.vocabulary import SessionEnd
 
 
@@ -151,7 +151,7 @@ def test_a_recovery_code_works_once(client, other_client, mfa):
 def test_new_recovery_codes_replace_the_old_ones(client, other_client, mfa):
     iro = make_staff()
     _secret, old_codes = set_up(client, iro)
-    made = client.post("/staff/your-account/recovery-codes/new")
+    made = client.post("/staff/your-account/recovery-codes/new", data={"current_password": PASSWORD})
     assert made.headers["Location"] == "/staff/your-account/recovery-codes"
     page = client.get("/staff/your-account/recovery-codes")
     new_codes = [item.get_text(strip=True) for item in page.soup.select("#recovery-codes li")]
@@ -225,3 +225,98 @@ def test_signing_in_again_halfway_ends_the_earlier_half_sign_in(app, client, mfa
     assert client.get("/staff/sign-in/set-up").status_code == 200
     reasons = db.session.scalars(select(StaffSession.ended_reason).order_by(StaffSession.id)).all()
     assert reasons == [SessionEnd.SIGNED_OUT, None]
+
+
+def codes_on(page) -> list[str]:
+    return [item.get_text(strip=True) for item in page.soup.select("#recovery-codes li")]
+
+
+def test_a_copied_cookie_never_shows_the_recovery_codes_again_after_continue(app, client, mfa):
+    iro = make_staff()
+    password_step(client, iro)
+    secret = secret_on_page(client.get("/staff/sign-in/set-up"))
+    client.post("/staff/sign-in/set-up", data={"code": pyotp.TOTP(secret).now()})
+    copy = app.test_client()
+    cookie = client.get_cookie("voice_session")
+    copy.set_cookie("voice_session", cookie.value, domain=cookie.domain)
+    codes = codes_on(client.get("/staff/your-account/recovery-codes"))
+    assert len(codes) == 10
+    client.post("/staff/your-account/recovery-codes/kept")
+    # The copy still holds the seed, and still signs in (the session goes on), but the
+    # server no longer lets any cookie show the codes.
+    assert copy.get("/staff/your-account/recovery-codes", expect=302).headers["Location"] == (
+        "/staff/your-account"
+    )
+    assert copy.get("/staff/").status_code == 200
+    assert db.session.scalars(select(StaffSession.recovery_seed_hash)).one() is None
+    assert client.get("/staff/your-account/recovery-codes", expect=302).headers["Location"] == (
+        "/staff/your-account"
+    )
+
+
+def test_codes_are_shown_only_to_the_session_they_were_made_in(app, client, other_client, mfa):
+    iro = make_staff()
+    secret, _codes = set_up(client, iro)
+    password_step(other_client, iro, expect_to="/staff/sign-in/code")
+    other_client.post("/staff/sign-in/code", data={"code": next_code(secret)})
+    client.post("/staff/your-account/recovery-codes/new", data={"current_password": PASSWORD})
+    # The seed moved into another of the person's sessions shows nothing there.
+    serializer = app.session_interface.get_signing_serializer(app)
+    seed = serializer.loads(client.get_cookie("voice_session").value)["recovery_seed"]
+    theirs = other_client.get_cookie("voice_session")
+    planted = serializer.dumps({**serializer.loads(theirs.value), "recovery_seed": seed})
+    other_client.set_cookie("voice_session", planted, domain=theirs.domain)
+    assert other_client.get("/staff/your-account/recovery-codes", expect=302).headers["Location"] == (
+        "/staff/your-account"
+    )
+    assert len(codes_on(client.get("/staff/your-account/recovery-codes"))) == 10
+    # Once its session ends, the row that let it show them is gone with it.
+    copy = app.test_client()
+    cookie = client.get_cookie("voice_session")
+    copy.set_cookie("voice_session", cookie.value, domain=cookie.domain)
+    client.post("/staff/sign-out")
+    assert (
+        copy.get("/staff/your-account/recovery-codes", expect=302)
+        .headers["Location"]
+        .startswith("/staff/sign-in")
+    )
+
+
+def test_new_recovery_codes_take_the_current_password(client, mfa):
+    iro = make_staff()
+    _secret, old_codes = set_up(client, iro)
+    before = set(db.session.scalars(select(RecoveryCode.code_hash)).all())
+    page = client.get("/staff/your-account/recovery-codes/new")
+    assert page.soup.find("input", attrs={"name": "current_password"})["autocomplete"] == "current-password"
+    missing = client.post("/staff/your-account/recovery-codes/new", data={}, expect=400)
+    assert "Enter your password" in missing.soup.select_one(".govuk-error-summary").get_text()
+    wrong = client.post(
+        "/staff/your-account/recovery-codes/new", data={"current_password": "not it"}, expect=400
+    )
+    assert "Your password is not right" in wrong.soup.select_one(".govuk-error-summary").get_text()
+    assert client.get("/staff/your-account/recovery-codes", expect=302).status_code == 302
+    assert set(db.session.scalars(select(RecoveryCode.code_hash)).all()) == before
+    # A wrong password counts as a wrong sign-in, as on the change-password page.
+    assert db.session.scalars(select(SignInAttempts.failures)).one() == 1
+    made = client.post("/staff/your-account/recovery-codes/new", data={"current_password": PASSWORD})
+    assert made.headers["Location"] == "/staff/your-account/recovery-codes"
+    assert not set(codes_on(client.get("/staff/your-account/recovery-codes"))) & set(old_codes)
+    assert db.session.scalars(select(SignInAttempts.failures)).one() == 1  # a right one is not counted
+
+
+def test_new_recovery_codes_are_not_made_while_signing_in_is_paused(client, mfa):
+    iro = make_staff()
+    set_up(client, iro)
+    start = datetime.now(UTC)
+    with time_machine.travel(start, tick=False):
+        for number in range(3):
+            client.post(
+                "/staff/your-account/recovery-codes/new",
+                data={"current_password": f"guess {number}"},
+                expect=400,
+            )
+        paused = client.post(
+            "/staff/your-account/recovery-codes/new", data={"current_password": PASSWORD}, expect=429
+        )
+        assert "Wait 1 second" in paused.soup.select_one(".govuk-error-summary").get_text()
+        assert client.get("/staff/your-account/recovery-codes", expect=302).status_code == 302

@@ -5,12 +5,14 @@ same one argon2 check."""
 from __future__ import annotations
 
 import statistics
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
 import argon2
 import pytest
 import time_machine
+from flask.testing import FlaskClient
 from sqlalchemy import delete, select
 
 from tests.factories import PASSWORD, make_staff
@@ -221,3 +223,91 @@ def test_unknown_switched_off_and_wrong_password_sign_ins_take_the_same_time(cli
     fastest, slowest = min(timings.values()), max(timings.values())
     assert slowest <= fastest * 1.2, timings
     assert fastest > 0.01, timings  # the real hasher was used
+
+
+def _at_once(app, posts: list[tuple[str, str]], started: threading.Event | None = None) -> list[int]:
+    """Sends sign-ins all at once, each from its own browser in its own thread (its own
+    app context and database connection), as many workers would take them; their statuses.
+    With `started`, the last post waits until that is set."""
+    barrier = threading.Barrier(len(posts) - (1 if started else 0))
+    statuses: list[int] = [0] * len(posts)
+
+    def send(number: int, email: str, password: str) -> None:
+        with app.app_context():
+            browser = FlaskClient(app, app.response_class, use_cookies=True)
+            if started is not None and number == len(posts) - 1:
+                assert started.wait(timeout=30)
+            else:
+                barrier.wait(timeout=30)
+            response = browser.post("/staff/sign-in", data={"email": email, "password": password})
+            statuses[number] = response.status_code
+            db.session.remove()
+
+    threads = [
+        threading.Thread(target=send, args=(number, email, password))
+        for number, (email, password) in enumerate(posts)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return statuses
+
+
+def _slow_checks(monkeypatch) -> tuple[list[str], threading.Event]:
+    """Counts the real password checks, and makes each take as long as a live argon2 check
+    (so tries sent together are all inside one another's check); the event is set once one
+    check has begun."""
+    checked: list[str] = []
+    begun = threading.Event()
+    real = StaffUser.check_password
+
+    def slow(self, password):
+        checked.append(password)
+        begun.set()
+        time.sleep(0.3)
+        return real(self, password)
+
+    monkeypatch.setattr(StaffUser, "check_password", slow)
+    return checked, begun
+
+
+def test_thirty_sign_ins_sent_at_once_are_held_to_the_free_tries(app, app_context, monkeypatch):
+    iro = make_staff()
+    db.session.commit()
+    checked, _begun = _slow_checks(monkeypatch)
+    with time_machine.travel(datetime.now(UTC), tick=False):  # nobody's wait runs out meanwhile
+        statuses = _at_once(app, [(iro.email, f"guess {number}") for number in range(30)])
+    assert len(checked) == sign_in_attempts.FREE_TRIES, checked
+    assert sorted(statuses) == [400] * sign_in_attempts.FREE_TRIES + [429] * (
+        30 - sign_in_attempts.FREE_TRIES
+    )
+    db.session.expire_all()
+    assert db.session.scalars(select(SignInAttempts.failures)).one() == sign_in_attempts.FREE_TRIES
+
+
+def test_the_right_password_among_thirty_at_once_after_the_lock_point_does_not_sign_in(
+    app, app_context, monkeypatch
+):
+    iro = make_staff()
+    now = datetime.now(UTC)
+    lock_after = app.config["SIGN_IN_LOCK_AFTER"]
+    # One wrong try short of the lock, the last one long enough ago: one more is checked.
+    db.session.add(
+        SignInAttempts(
+            email_digest=sign_in_attempts.digest(iro.email),
+            failures=lock_after - 1,
+            last_failure_at=now - timedelta(minutes=5),
+        )
+    )
+    db.session.commit()
+    checked, begun = _slow_checks(monkeypatch)
+    posts = [(iro.email, f"guess {number}") for number in range(30)] + [(iro.email, PASSWORD)]
+    with time_machine.travel(now, tick=False):
+        # The right password goes once a wrong one is being checked: that one is the lock.
+        statuses = _at_once(app, posts, started=begun)
+    assert statuses[-1] == 429
+    assert PASSWORD not in checked and len(checked) == 1
+    row = db.session.scalars(select(SignInAttempts)).one()
+    db.session.refresh(row)
+    assert row.failures == lock_after and row.locked_until is not None

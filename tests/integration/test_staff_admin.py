@@ -231,7 +231,7 @@ def test_nobody_deactivates_or_demotes_themselves(client, admin):
     assert admin.team == "Business support"
 
 
-def test_the_last_administrator_cannot_be_deactivated_or_demoted(client, admin):
+def test_the_last_administrator_cannot_be_deactivated_or_demoted(client, other_client, admin):
     manager = make_staff(role=StaffRole.MANAGER, name="Mo Trusted")
     manager.can_administer = True
     db.session.commit()
@@ -245,9 +245,11 @@ def test_the_last_administrator_cannot_be_deactivated_or_demoted(client, admin):
     db.session.refresh(admin)
     assert admin.role == StaffRole.ADMIN and admin.is_active_account
 
-    # With a second administrator, the first can go.
-    make_staff(role=StaffRole.ADMIN, name="Second Admin")
-    client.post(f"/staff/people/{admin.id}/deactivate")
+    # With a second administrator, the first can go (at the hands of an administrator: a
+    # trusted manager runs IRO and manager accounts only).
+    second = make_staff(role=StaffRole.ADMIN, name="Second Admin")
+    sign_in(other_client, second)
+    other_client.post(f"/staff/people/{admin.id}/deactivate")
     db.session.refresh(admin)
     assert not admin.is_active_account
 
@@ -366,3 +368,181 @@ def test_staff_links_never_show_in_the_outbox_iros_read(client, admin):
     outbox = client.get("/staff/outbox").soup.get_text()
     assert "No messages yet" in outbox
     assert link not in outbox and "set-password" not in outbox
+
+
+def test_the_administrators_are_locked_before_they_are_counted(app, admin, monkeypatch):
+    """The count of other administrators runs under a lock: FOR UPDATE on PostgreSQL, the
+    write lock taken at once (BEGIN IMMEDIATE) on SQLite."""
+    from sqlalchemy import event
+
+    from voice_app.data import staff_accounts
+
+    other = make_staff(role=StaffRole.ADMIN, name="Other Admin")
+    db.session.commit()
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        staff_accounts.deactivate(admin, other)
+        if engine.dialect.name == "postgresql":
+            assert any("FOR UPDATE" in statement for statement in statements)
+        else:
+            driver = db.session.connection().connection.driver_connection
+            assert driver.in_transaction  # the write lock was taken before the count
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+        db.session.rollback()
+
+
+def test_two_administrators_deactivating_each_other_at_once_leave_one(app, admin):
+    """One deactivates the other and holds its transaction open; the other's deactivation
+    waits for the lock, then counts afresh and is refused."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from voice_app.data import staff_accounts
+
+    other = make_staff(role=StaffRole.ADMIN, name="Other Admin")
+    db.session.commit()
+    admin_id, other_id = admin.id, other.id
+    locked, release = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with app.app_context():
+            try:
+                me, them = db.session.get(StaffUser, admin_id), db.session.get(StaffUser, other_id)
+                staff_accounts.deactivate(me, them)
+                locked.set()
+                release.wait(5)
+                db.session.commit()
+            finally:
+                locked.set()
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        done = pool.submit(first)
+        assert locked.wait(5)
+        db.session.rollback()
+        me, them = db.session.get(StaffUser, other_id), db.session.get(StaffUser, admin_id)
+        timer = threading.Timer(0.3, release.set)  # the first commits while the second waits
+        timer.start()
+        with pytest.raises(staff_accounts.LastAdministrator):
+            staff_accounts.deactivate(me, them)
+        db.session.rollback()
+        done.result(timeout=5)  # the first went through (its error, if any, is raised here)
+    active = db.session.scalar(
+        select(func.count())
+        .select_from(StaffUser)
+        .where(StaffUser.role == StaffRole.ADMIN, StaffUser.is_active_account.is_(True))
+    )
+    assert active == 1
+
+
+@pytest.fixture
+def trusted(app_context):
+    manager = make_staff(role=StaffRole.MANAGER, name="Mo Trusted")
+    manager.can_administer = True
+    db.session.commit()
+    return manager
+
+
+ONLY_AN_ADMINISTRATOR = "Only an administrator can make someone an administrator"
+
+
+def test_a_trusted_manager_is_not_offered_the_administrator_role_or_the_right(
+    client, other_client, admin, trusted
+):
+    sign_in(client, trusted)
+    for path in ("/staff/people/new", f"/staff/people/{make_staff(name='Ira Reed').id}"):
+        form = client.get(path).soup.find("form", action=path)
+        assert form.find("input", attrs={"name": "role", "value": "manager"}) is not None
+        assert form.find("input", attrs={"name": "role", "value": "admin"}) is None
+        assert form.find("input", attrs={"name": "can_administer"}) is None
+    # An administrator is offered both.
+    sign_in(other_client, admin)
+    form = other_client.get("/staff/people/new").soup.find("form", action="/staff/people/new")
+    assert form.find("input", attrs={"name": "role", "value": "admin"}) is not None
+    assert form.find("input", attrs={"name": "can_administer"}) is not None
+
+
+@pytest.mark.parametrize(
+    "details",
+    [
+        {**NEW_IRO, "role": "admin"},
+        {**NEW_IRO, "role": "manager", "can_administer": "yes"},
+    ],
+)
+def test_a_trusted_manager_cannot_add_an_administrator(client, admin, trusted, details):
+    sign_in(client, trusted)
+    refused = client.post("/staff/people/new", data=details, expect=400)
+    assert ONLY_AN_ADMINISTRATOR in refused.soup.select_one(".govuk-error-summary").get_text()
+    assert db.session.scalars(select(StaffUser).where(StaffUser.name == "Robin Ash")).first() is None
+
+
+def test_a_trusted_manager_cannot_give_or_take_the_role_or_the_right(client, admin, trusted):
+    iro = make_staff(name="Ira Reed")
+    other_trusted = make_staff(role=StaffRole.MANAGER, name="Other Trusted")
+    other_trusted.can_administer = True
+    db.session.commit()
+    sign_in(client, trusted)
+    for person, data in (
+        (iro, {"role": "admin", "team": ""}),
+        (iro, {"role": "manager", "team": "", "can_administer": "yes"}),
+        (other_trusted, {"role": "iro", "team": ""}),  # which would take the right away
+        (trusted, {"role": "admin", "team": ""}),
+    ):
+        refused = client.post(f"/staff/people/{person.id}", data=data, expect=400)
+        assert ONLY_AN_ADMINISTRATOR in refused.soup.get_text() or "your own role" in refused.soup.get_text()
+    for person in (iro, other_trusted, trusted):
+        db.session.refresh(person)
+    assert (iro.role, iro.can_administer) == (StaffRole.IRO, False)
+    assert (other_trusted.role, other_trusted.can_administer) == (StaffRole.MANAGER, True)
+    assert trusted.role == StaffRole.MANAGER
+
+    # Their team is theirs to change, and the right stays (the tick is not shown to them).
+    client.post(f"/staff/people/{other_trusted.id}", data={"role": "manager", "team": "South"})
+    db.session.refresh(other_trusted)
+    assert (other_trusted.team, other_trusted.can_administer) == ("South", True)
+    # They run IRO and manager accounts.
+    client.post(f"/staff/people/{iro.id}", data={"role": "manager", "team": ""})
+    db.session.refresh(iro)
+    assert (iro.role, iro.can_administer) == (StaffRole.MANAGER, False)
+
+
+def test_a_trusted_manager_cannot_run_an_administrators_account(client, admin, trusted):
+    make_staff(role=StaffRole.ADMIN, name="Second Admin")  # so the last-administrator rule is not why
+    admin.set_password("another password entirely")
+    db.session.commit()
+    password_before = admin.password_hash
+    sign_in(client, trusted)
+    page = client.get(f"/staff/people/{admin.id}").soup
+    assert "Only another administrator can change it" in page.get_text()
+    assert page.find("form", action=f"/staff/people/{admin.id}") is None
+    for path, data in (
+        (f"/staff/people/{admin.id}", {"role": "manager", "team": ""}),
+        (f"/staff/people/{admin.id}", {"role": "admin", "team": "Somewhere"}),
+        (f"/staff/people/{admin.id}/deactivate", {}),
+        (f"/staff/people/{admin.id}/send-link", {}),
+        (f"/staff/people/{admin.id}/reset-second-factor", {}),
+    ):
+        refused = client.post(path, data=data, expect=400)
+        assert ONLY_AN_ADMINISTRATOR in refused.soup.select_one(".govuk-error-summary").get_text(), path
+    db.session.refresh(admin)
+    assert (admin.role, admin.team, admin.is_active_account) == (StaffRole.ADMIN, None, True)
+    assert admin.password_hash == password_before
+    assert (
+        db.session.scalar(select(func.count()).select_from(StaffToken).where(StaffToken.staff_id == admin.id))
+        == 0
+    )
+    assert audit_actions(admin) == []
+
+    admin.is_active_account = False
+    db.session.commit()
+    refused = client.post(f"/staff/people/{admin.id}/reactivate", expect=400)
+    assert ONLY_AN_ADMINISTRATOR in refused.soup.get_text()
+    db.session.refresh(admin)
+    assert not admin.is_active_account

@@ -3,15 +3,18 @@ session ends, however it ends, and a person sees and ends their own sessions."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.factories import PASSWORD, make_child, make_link, make_staff
 from tests.integration.test_iro import sign_in
-from voice_app.data import second_factor, staff_sessions
+from voice_app.data import second_factor, sign_in_attempts, staff_sessions
 from voice_app.data.database import db
 from voice_app.models import AuditEvent, StaffRole, StaffSession, StaffUser
 from voice_app.staff.account_views import device_name
@@ -336,3 +339,41 @@ def test_a_childs_cookie_copied_before_leave_this_page_quickly_opens_nothing_how
         for _ in range(12):  # every 50 minutes for 10 hours
             assert copy.get("/my-voice", expect=302).headers["Location"] == "/link-needed"
             traveller.shift(timedelta(minutes=50))
+
+
+def test_wrong_current_passwords_sent_at_once_are_held_to_the_free_tries(app, client, monkeypatch):
+    iro = make_staff()
+    sign_in(client, iro)
+    cookie = client.get_cookie("voice_session")
+    checked: list[str] = []
+    real = StaffUser.check_password
+
+    def slow(self, password):
+        checked.append(password)
+        time.sleep(0.3)  # as long as a live argon2 check: the tries overlap
+        return real(self, password)
+
+    monkeypatch.setattr(StaffUser, "check_password", slow)
+    barrier = threading.Barrier(20)
+    statuses: list[int] = []
+
+    def send(number: int) -> None:
+        with app.app_context():
+            browser = FlaskClient(app, app.response_class, use_cookies=True)
+            browser.set_cookie("voice_session", cookie.value, domain=cookie.domain)
+            barrier.wait(timeout=30)
+            data = {"current_password": f"guess {number}", "new_password": "a brand new long passphrase"}
+            statuses.append(browser.post("/staff/your-account/password", data=data).status_code)
+            db.session.remove()
+
+    with time_machine.travel(datetime.now(UTC), tick=False):
+        threads = [threading.Thread(target=send, args=(number,)) for number in range(20)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert len(checked) == sign_in_attempts.FREE_TRIES, checked
+    assert sorted(statuses) == [400] * sign_in_attempts.FREE_TRIES + [429] * (
+        20 - sign_in_attempts.FREE_TRIES
+    )
+    assert db.session.get(StaffUser, iro.id).check_password(PASSWORD)

@@ -29,6 +29,7 @@ from voice_app.models import (
     AlertAction,
     Answer,
     AuditEvent,
+    Review,
     Submission,
     hash_token,
     utcnow,
@@ -93,8 +94,10 @@ def test_a_manager_finds_a_child_by_name_with_their_date_of_birth(client, case):
     text = found.soup.select_one("tbody").get_text(" ")
     assert case["sam"].date_of_birth.strftime("%-d %B %Y") in " ".join(text.split())
     assert case["namesake"].date_of_birth.strftime("%-d %B %Y") in " ".join(text.split())
-    hrefs = [a["href"] for a in found.soup.select("tbody a")]
+    # Each child's download is a form (a POST with its token), not a link.
+    hrefs = [form["action"] for form in found.soup.select("tbody form[method=post]")]
     assert f"/staff/subject-access/{case['sam'].id}.zip" in hrefs
+    assert found.soup.select("tbody a") == []
 
     nobody = client.get("/staff/subject-access", query_string={"name": "Zebedee"})
     assert "No child's name has" in nobody.soup.get_text()
@@ -116,17 +119,17 @@ def test_a_bad_search_gets_a_kind_message(client, case, name, message):
 def test_only_managers_may_export(client, case):
     sign_in(client, case["iro"])
     client.get("/staff/subject-access", expect=404)
-    client.get(f"/staff/subject-access/{case['sam'].id}.zip", expect=404)
+    client.post(f"/staff/subject-access/{case['sam'].id}.zip", expect=404)
 
 
 def test_an_unknown_child_is_not_found(client, case):
     sign_in(client, case["manager"])
-    client.get("/staff/subject-access/999999.zip", expect=404)
+    client.post("/staff/subject-access/999999.zip", expect=404)
 
 
 def _export(client, case):
     sign_in(client, case["manager"])
-    response = client.get(f"/staff/subject-access/{case['sam'].id}.zip")
+    response = client.post(f"/staff/subject-access/{case['sam'].id}.zip", expect=200)
     assert response.mimetype == "application/zip"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="subject-access-')
     assert response.headers["Cache-Control"] == "no-store"
@@ -222,7 +225,7 @@ def test_the_export_runs_the_same_queries_however_much_is_held(client, case, que
     counts = []
     for _ in range(2):
         with query_counter() as statements:
-            client.get(f"/staff/subject-access/{sam.id}.zip")
+            client.post(f"/staff/subject-access/{sam.id}.zip", expect=200)
         counts.append(len(statements))
         review = make_review(sam, number=2 + len(counts))
         make_sent_submission(sam, review, {"home": ("4", "More")})
@@ -230,3 +233,62 @@ def test_the_export_runs_the_same_queries_however_much_is_held(client, case, que
         audit.record(case["iro"], "viewed_consultation_summary", sam.id, review.id)
         db.session.commit()
     assert counts[0] == counts[1]
+
+
+def test_the_export_is_a_post_with_the_forms_token(app, client, case):
+    """Another site's link (a GET, which SameSite=Lax lets carry the cookie) makes nothing
+    and writes no audit row; a POST without the token is refused."""
+    from werkzeug.exceptions import MethodNotAllowed
+
+    sign_in(client, case["manager"])
+    path = f"/staff/subject-access/{case['sam'].id}.zip"
+    with pytest.raises(MethodNotAllowed):
+        app.url_map.bind("localhost").match(path, method="GET")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client.post(f"/staff/subject-access/{case['sam'].id}.zip", expect=400)
+        page = client.get("/staff/subject-access", query_string={"name": "sam"}).soup
+        form = page.find("form", action=f"/staff/subject-access/{case['sam'].id}.zip")
+        token = form.find("input", attrs={"name": "csrf_token"})["value"]
+        button = " ".join(form.button.get_text(" ").split())
+        assert button == f"Download everything held about {case['sam'].full_name} (ZIP)"
+        hidden = form.button.select_one(".govuk-visually-hidden").get_text(strip=True)
+        assert hidden == f"about {case['sam'].full_name}"  # seen: "Download everything held (ZIP)"
+        response = client.post(form["action"], data={"csrf_token": token}, expect=200)
+        assert response.mimetype == "application/zip"
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    exported = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "exported_subject_access"))
+    assert len(exported.all()) == 1
+
+
+def test_a_circle_members_words_are_marked_third_party_and_their_confidences_left_out(client, case):
+    sam = case["sam"]
+    review = db.session.scalars(select(Submission.review_id).where(Submission.child_id == sam.id)).first()
+    father = make_member(sam, name="Lee Taylor", relationship="father")
+    paper = make_member_submission(father, db.session.get(Review, review), {"home": ("3", "Fine with me")})
+    paper.answers.append(Answer(question_key="worries", text="Secret only the IRO hears", just_for_iro=True))
+    # The child's own "just for my IRO" answer is theirs, and stays.
+    mine = make_sent_submission(sam, db.session.get(Review, review), {"worries": (None, "Mine for the IRO")})
+    mine.answers[0].just_for_iro = True
+    db.session.commit()
+
+    archive = _export(client, case)
+    views = json.loads(archive.read("views.json"))
+    fathers = next(v for v in views if v["from"] == "Lee Taylor (Father)")
+    assert fathers["third_party"] is True
+    assert "Third-party information" in fathers["review_before_release"]
+    assert [a["in_their_own_words"] for a in fathers["answers"]] == ["Fine with me"]
+    assert all(v["third_party"] is False for v in views if v["from"] == sam.full_name)
+    childs = [a for v in views if v["from"] == sam.full_name for a in v["answers"]]
+    assert any(a["in_their_own_words"] == "Mine for the IRO" and a["just_for_the_iro"] for a in childs)
+    everything = "".join(archive.read(name).decode() for name in archive.namelist())
+    assert "Secret only the IRO hears" not in everything
+
+    page = BeautifulSoup(archive.read("index.html").decode(), "html5lib")
+    words = " ".join(page.get_text(" ").split())
+    assert "Answers a circle member gave just for the IRO are left out of this export" in words
+    heading = next(h for h in page.find_all("h3") if "Lee Taylor" in h.get_text())
+    assert "(third-party information)" in heading.get_text()
+    search = client.get("/staff/subject-access").soup.get_text()
+    assert "Answers a circle member gave just for the IRO are left out" in search

@@ -12,6 +12,7 @@ import time_machine
 from flask import Flask
 
 from voice_app.data import second_factor
+from voice_app.models import StaffSession
 
 SECRET = pyotp.random_base32()
 MOMENT = datetime(2026, 3, 2, 9, 30, 10, tzinfo=UTC)
@@ -73,3 +74,14 @@ def test_the_key_offered_at_set_up_is_written_out_in_fours(app_context):
     assert offered.grouped.replace(" ", "") == offered.secret and len(offered.secret) == 32
     assert offered.uri.startswith("otpauth://totp/My%20Voice:ira%40example.org?secret=" + offered.secret)
     assert second_factor.secret_for_set_up(Person(), Pending()) == offered
+
+
+def test_recovery_codes_show_only_for_the_seed_their_session_holds(app_context):
+    seed = "a seed"
+    holding = StaffSession(recovery_seed_hash=second_factor._seed_hash(seed))
+    assert second_factor.codes_to_show(holding, seed) == second_factor.recovery_codes_from(seed)
+    assert second_factor.codes_to_show(holding, "another seed") is None
+    assert second_factor.codes_to_show(holding, None) is None
+    assert second_factor.codes_to_show(StaffSession(recovery_seed_hash=None), seed) is None  # "Continue"
+    assert second_factor.codes_to_show(None, seed) is None
+    assert seed not in holding.recovery_seed_hash

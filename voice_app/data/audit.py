@@ -78,6 +78,9 @@ ACTION_WORDS = {
     "purged_circle_member_details": _l("Removed a circle member's name and contact details"),
     "purged_unsent_draft": _l("Deleted views that were never sent"),
     "purged_message_body": _l("Removed the words of a message that was sent"),
+    "purged_staff_session": _l("Deleted a staff sign-in session that had ended"),
+    "purged_sign_in_attempts": _l("Deleted a count of failed sign-ins no longer needed"),
+    "purged_staff_link": _l("Deleted a used or expired staff link and its email"),
 }
 
 _LINK_WORDS = {
@@ -164,6 +167,8 @@ class TrailPage:
     child: Child | None = None
     # A name was typed and no child's name holds it.
     no_child_matched: bool = False
+    # A child's id was asked for (in the address) and no child has it.
+    no_such_child: bool = False
 
 
 def sees_everything(viewer: StaffUser) -> bool:
@@ -233,6 +238,13 @@ def _matching_children(viewer: StaffUser, wanted: TrailFilter) -> tuple[list[Chi
     return [], None
 
 
+def _only_child(matched: Sequence[Child]) -> int | None:
+    """The child a reading of the trail is about, for its own audit row: one that exists.
+    An id typed into the address may be of no child (or of one since purged), and the row
+    must not point at nothing; that trail is empty, and the row says no child."""
+    return matched[0].id if len(matched) == 1 else None
+
+
 def _newest_first(conditions: list) -> Select[tuple[AuditEvent]]:
     return select(AuditEvent).where(*conditions).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
 
@@ -256,8 +268,7 @@ def trail_page(viewer: StaffUser, wanted: TrailFilter, page: int = 1, upto: int 
             .offset((page - 1) * PAGE_SIZE)
         )
     )
-    only_child = child_ids[0] if child_ids and len(child_ids) == 1 else None
-    record(viewer, "viewed_audit_trail", child_id=only_child)
+    record(viewer, "viewed_audit_trail", child_id=_only_child(matched))
     return TrailPage(
         rows=in_words(events[:PAGE_SIZE]),
         page=page,
@@ -266,6 +277,7 @@ def trail_page(viewer: StaffUser, wanted: TrailFilter, page: int = 1, upto: int 
         children=matched if len(matched) > 1 else [],
         child=matched[0] if len(matched) == 1 else None,
         no_child_matched=child_ids == [] and wanted.child_id is None,
+        no_such_child=wanted.child_id is not None and not matched,
     )
 
 
@@ -349,11 +361,10 @@ def trail_csv(viewer: StaffUser, wanted: TrailFilter) -> Iterator[str]:
     """The whole filtered trail as CSV lines, newest first. Downloading it is audited now,
     in the request; the rows are read afterwards, a chunk at a time, each chunk in its own
     app context, so a long trail is streamed without holding the request open in memory."""
-    _matched, child_ids = _matching_children(viewer, wanted)
+    matched, child_ids = _matching_children(viewer, wanted)
     # The trail as it is now: not the row this download adds, nor any added while it runs.
     conditions = [*_conditions(viewer, wanted, child_ids), AuditEvent.id <= _newest_id()]
-    only_child = child_ids[0] if child_ids and len(child_ids) == 1 else None
-    record(viewer, "downloaded_audit_trail", child_id=only_child)
+    record(viewer, "downloaded_audit_trail", child_id=_only_child(matched))
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     header = [
         str(_l("When (UK time)")),

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from voice_app.data import audit, reviews
 from voice_app.data.database import db, rows_changed, savepoint
@@ -346,17 +347,54 @@ def stop_token(token: str) -> None:
 def start_session(link: AccessLink) -> str:
     """A session for whoever opened this link: the key goes in their cookie, its hash here."""
     key = new_token()
-    db.session.add(LinkSession(key_hash=hash_token(key), link_id=link.id))
+    now = utcnow()
+    db.session.add(LinkSession(key_hash=hash_token(key), link_id=link.id, created_at=now, last_seen_at=now))
     return key
 
 
+# Noting when a session was last used costs a write; once a minute is close enough for an
+# idle timeout counted in tens of minutes (as for staff sessions).
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def _session_ran_out(row: LinkSession, now: datetime) -> bool:
+    config = current_app.config
+    # Phones are shared: after a while without a page the link must be opened again. And a
+    # child may come back to their form later in the day, not next week, on one opening.
+    return now - row.last_seen_at > timedelta(minutes=config["LINK_SESSION_IDLE_MINUTES"]) or (
+        now - row.created_at > timedelta(hours=config["LINK_SESSION_HOURS"])
+    )
+
+
 def link_of_session(key: str) -> AccessLink | None:
-    """The link behind a session key, unless the session was ended (one query)."""
-    return db.session.scalars(
-        select(AccessLink)
+    """The link behind a session key, unless the session was ended, has idled or has run
+    out (one query; a session found idle or too old is ended on the server, so a copy of
+    the cookie kept fresh by its holder is as stale; a working one notes it was used, at
+    most once a minute)."""
+    found = db.session.execute(
+        select(AccessLink, LinkSession)
         .join(LinkSession, LinkSession.link_id == AccessLink.id)
         .where(LinkSession.key_hash == hash_token(key), LinkSession.ended_at.is_(None))
     ).first()
+    if found is None:
+        return None
+    link, row = found
+    now = utcnow()
+    if _session_ran_out(row, now):
+        _end_session_row(row.id, now)
+        return None
+    if now - row.last_seen_at >= TOUCH_EVERY:
+        rows_changed(update(LinkSession).where(LinkSession.id == row.id).values(last_seen_at=now))
+        set_committed_value(row, "last_seen_at", now)  # as written: no second UPDATE at flush
+    return link
+
+
+def _end_session_row(session_id: int, now: datetime) -> None:
+    rows_changed(
+        update(LinkSession)
+        .where(LinkSession.id == session_id, LinkSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
 
 
 def end_session(key: str) -> None:

@@ -12,6 +12,10 @@
 - Drafts never sent, `RETAIN_DRAFT_DAYS` after they last changed.
 - The words of sent messages, `RETAIN_MESSAGE_BODY_DAYS` after they went: the row stays,
   as the record of what kind of message went where and when.
+- What staff sign-ins leave behind, `RETAIN_STAFF_SESSION_DAYS` after it was last of use:
+  ended or run-out staff sessions (each with an IP address and a browser), the count of
+  failed sign-ins for an address with no failure for that long (and no lock still on),
+  and set-up and reset links used or run out, with the emails that carried them.
 
 Each run is safe to repeat: what was purged no longer matches. Work goes in chunks, each
 its own transaction, so a council's first run never holds one giant transaction. Every
@@ -43,6 +47,9 @@ from voice_app.models import (
     LinkSession,
     Message,
     Review,
+    SignInAttempts,
+    StaffSession,
+    StaffToken,
     Submission,
     utcnow,
 )
@@ -60,6 +67,9 @@ class PurgeReport:
     circle_members: int = 0
     drafts: int = 0
     message_bodies: int = 0
+    staff_sessions: int = 0
+    sign_in_attempts: int = 0
+    staff_links: int = 0
 
 
 def purge_due(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> PurgeReport:
@@ -68,6 +78,7 @@ def purge_due(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> Purg
     today = now.date()
     config = current_app.config
     member_cutoff = schedule.years_before(today, config["RETAIN_CIRCLE_MEMBER_YEARS"])
+    staff_cutoff = now - timedelta(days=config["RETAIN_STAFF_SESSION_DAYS"])
     return PurgeReport(
         child_records=_in_chunks(
             lambda: _children_due(
@@ -87,6 +98,13 @@ def purge_due(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> Purg
             lambda: _message_bodies_due(now - timedelta(days=config["RETAIN_MESSAGE_BODY_DAYS"]), batch_size),
             _remove_message_bodies,
         ),
+        staff_sessions=_in_chunks(
+            lambda: _staff_sessions_due(staff_cutoff, now, batch_size), _delete_staff_sessions
+        ),
+        sign_in_attempts=_in_chunks(
+            lambda: _sign_in_attempts_due(staff_cutoff, now, batch_size), _delete_sign_in_attempts
+        ),
+        staff_links=_in_chunks(lambda: _staff_links_due(staff_cutoff, batch_size), _delete_staff_links),
     )
 
 
@@ -218,6 +236,20 @@ def _remove_member_details(rows: Sequence[tuple[int, int]], now: datetime) -> No
         # Each its own, since one message of a kind goes to each address of an invitation.
         .values(recipient=literal(REMOVED_RECIPIENT) + cast(Message.id, String), body=BODY_REMOVED, link=None)
     )
+    # They leave the circle as `circle.remove_member` has them leave it: their personal
+    # links stop (a link left working would still open their form), and so does any
+    # session opened with one.
+    their_links = select(AccessLink.id).where(AccessLink.circle_member_id.in_(member_ids))
+    rows_changed(
+        update(AccessLink)
+        .where(AccessLink.circle_member_id.in_(member_ids), AccessLink.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    rows_changed(
+        update(LinkSession)
+        .where(LinkSession.link_id.in_(their_links), LinkSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
     rows_changed(
         update(CircleMember)
         .where(CircleMember.id.in_(member_ids), CircleMember.removed_at.is_(None))
@@ -295,3 +327,82 @@ def _remove_message_bodies(rows: Sequence[tuple[int, int | None]]) -> None:
     )
     for _message_id, child_id in rows:
         audit.record_system("purged_message_body", child_id=child_id)
+
+
+# What staff sign-ins leave behind
+
+
+def _staff_sessions_due(before: datetime, now: datetime, limit: int) -> list[int]:
+    """Sessions ended, or run out (idle or too old) without being ended, before `before`.
+    A session still in use is never one: it was seen within its idle time."""
+    config = current_app.config
+    ran_out = or_(
+        StaffSession.last_seen_at < now - timedelta(minutes=config["STAFF_SESSION_IDLE_MINUTES"]),
+        StaffSession.created_at < now - timedelta(hours=config["STAFF_SESSION_HOURS"]),
+    )
+    return list(
+        db.session.scalars(
+            select(StaffSession.id)
+            .where(
+                or_(StaffSession.ended_at.is_not(None), ran_out),
+                func.coalesce(StaffSession.ended_at, StaffSession.last_seen_at) < before,
+            )
+            .order_by(StaffSession.id)
+            .limit(limit)
+        )
+    )
+
+
+def _delete_staff_sessions(session_ids: Sequence[int]) -> None:
+    rows_changed(delete(StaffSession).where(StaffSession.id.in_(session_ids)))
+    for _session_id in session_ids:
+        audit.record_system("purged_staff_session")
+
+
+def _sign_in_attempts_due(before: datetime, now: datetime, limit: int) -> list[int]:
+    """Counts of failed sign-ins with no failure since `before` and no lock still on: the
+    throttle has long stopped counting them, and a new failure starts a new row."""
+    return list(
+        db.session.scalars(
+            select(SignInAttempts.id)
+            .where(
+                func.coalesce(SignInAttempts.last_failure_at, SignInAttempts.created_at) < before,
+                or_(SignInAttempts.locked_until.is_(None), SignInAttempts.locked_until <= now),
+            )
+            .order_by(SignInAttempts.id)
+            .limit(limit)
+        )
+    )
+
+
+def _delete_sign_in_attempts(row_ids: Sequence[int]) -> None:
+    rows_changed(delete(SignInAttempts).where(SignInAttempts.id.in_(row_ids)))
+    for _row_id in row_ids:
+        audit.record_system("purged_sign_in_attempts")
+
+
+def _staff_links_due(before: datetime, limit: int) -> list[int]:
+    """Set-up and reset links used, or run out unused, before `before`."""
+    return list(
+        db.session.scalars(
+            select(StaffToken.id)
+            .where(
+                or_(
+                    StaffToken.used_at < before,
+                    and_(StaffToken.used_at.is_(None), StaffToken.expires_at < before),
+                )
+            )
+            .order_by(StaffToken.id)
+            .limit(limit)
+        )
+    )
+
+
+def _delete_staff_links(token_ids: Sequence[int]) -> None:
+    # The email that carried a link goes with it: a message is about exactly one thing
+    # (the database holds that rule), and its link and words are of no use any more. What
+    # was sent to whom stays in the audit trail ("Sent a link to set a password").
+    rows_changed(delete(Message).where(Message.staff_token_id.in_(token_ids)))
+    rows_changed(delete(StaffToken).where(StaffToken.id.in_(token_ids)))
+    for _token_id in token_ids:
+        audit.record_system("purged_staff_link")

@@ -24,6 +24,7 @@ import pyotp
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
+from voice_app import passwords
 from voice_app.data import audit, sign_in_attempts, staff_sessions
 from voice_app.data.database import db, rows_changed
 from voice_app.models import RecoveryCode, StaffSession, StaffUser, utcnow
@@ -78,11 +79,11 @@ def _matching_step(secret: str, typed: str) -> int | None:
 
 def confirm_set_up(person: StaffUser, pending: StaffSession, typed: str) -> bool:
     """The person typed a code from their new app: if it is right the secret becomes theirs
-    (only if they have none, so two tabs cannot set two). A wrong code counts as a wrong try."""
+    (only if they have none, so two tabs cannot set two). The try was counted before
+    (`try_set_up_code`)."""
     offered = secret_for_set_up(person, pending).secret
     step = _matching_step(offered, typed)
     if step is None:
-        sign_in_attempts.record_failure(person.email)
         return False
     taken = rows_changed(
         update(StaffUser)
@@ -138,14 +139,11 @@ def _use_recovery_code(person: StaffUser, typed: str) -> bool:
 
 def check_code(person: StaffUser, typed: str) -> bool:
     """A code from the person's app (never one used before), or one of their recovery
-    codes (once). A wrong one counts as a wrong try against their address."""
+    codes (once). The try was counted against their address before (`try_sign_in_code`)."""
     if not person.has_second_factor or person.totp_secret is None:
         return False
     step = _matching_step(person.totp_secret, typed)
-    right = _use_step(person, step) if step is not None else _use_recovery_code(person, typed)
-    if not right:
-        sign_in_attempts.record_failure(person.email)
-    return right
+    return _use_step(person, step) if step is not None else _use_recovery_code(person, typed)
 
 
 def unused_recovery_codes(person: StaffUser) -> int:
@@ -176,16 +174,61 @@ def recovery_codes_from(seed: str) -> list[str]:
     return codes
 
 
-def new_recovery_codes(person: StaffUser) -> str:
-    """Ten new codes in place of any older ones; the seed they are shown from, once."""
+def new_recovery_codes(person: StaffUser, this: StaffSession) -> str:
+    """Ten new codes in place of any older ones; the seed they are shown from, once. Only
+    this session may show them, and only until "Continue" (`codes_to_show`)."""
     seed = secrets.token_urlsafe(32)
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.staff_id == person.id))
     db.session.add_all(
         RecoveryCode(staff_id=person.id, code_hash=_recovery_hash(person, code))
         for code in recovery_codes_from(seed)
     )
+    rows_changed(
+        update(StaffSession).where(StaffSession.id == this.id).values(recovery_seed_hash=_seed_hash(seed))
+    )
     audit.record(person, "made_recovery_codes", about_staff_id=person.id)
     return seed
+
+
+def _seed_hash(seed: str) -> str:
+    return _keyed("recovery seed", seed).hex()
+
+
+def codes_to_show(this: StaffSession | None, seed: object) -> list[str] | None:
+    """The codes just made, while this session may still show them, or None. The seed is in
+    the browser's cookie, but a copy of the cookie shows nothing: the session row says
+    whether the codes are still to be shown, and "Continue" (or the session ending) stops it."""
+    if this is None or this.recovery_seed_hash is None or not isinstance(seed, str):
+        return None
+    if not hmac.compare_digest(this.recovery_seed_hash, _seed_hash(seed)):
+        return None
+    return recovery_codes_from(seed)
+
+
+def codes_kept(this: StaffSession | None) -> None:
+    """ "Continue": the codes are never shown again, from this cookie or any copy of it."""
+    if this is not None:
+        rows_changed(update(StaffSession).where(StaffSession.id == this.id).values(recovery_seed_hash=None))
+
+
+@dataclass(frozen=True)
+class NewCodes:
+    seed: str | None = None  # the new codes' seed, when the password was right
+    pause: sign_in_attempts.Pause | None = None
+
+
+def new_recovery_codes_with_password(person: StaffUser, this: StaffSession, password: str) -> NewCodes:
+    """New codes from a person's account page: their current password first (a cookie left
+    signed in, or a copy of one, must not be enough to make codes that sign in without the
+    phone). Counted and checked like the password on the change-password page."""
+    pause = sign_in_attempts.claim_try(person.email)  # counted before it is checked
+    if pause is not None:
+        passwords.spend_equal_time(password)
+        return NewCodes(pause=pause)
+    if not person.check_password(password):
+        return NewCodes()
+    sign_in_attempts.give_back_try(person.email)
+    return NewCodes(seed=new_recovery_codes(person, this))
 
 
 def reset_for(admin: StaffUser, person: StaffUser) -> None:
@@ -207,8 +250,9 @@ class CodeOutcome:
 
 def try_sign_in_code(person: StaffUser, typed: str) -> CodeOutcome:
     """The second step of signing in. While the address is paused no code is checked; a
-    right code starts its count of wrong tries again."""
-    pause = sign_in_attempts.pause_for(person.email)
+    right code starts its count of wrong tries again. The try is counted before the code
+    is checked, so codes sent all at once are held to the pause too."""
+    pause = sign_in_attempts.claim_try(person.email)
     if pause is not None:
         return CodeOutcome(right=False, pause=pause)
     if not check_code(person, typed):
@@ -219,8 +263,8 @@ def try_sign_in_code(person: StaffUser, typed: str) -> CodeOutcome:
 
 def try_set_up_code(person: StaffUser, pending: StaffSession, typed: str) -> CodeOutcome:
     """The first code from a newly set-up app: right, and the app is the person's second
-    factor (and their sign-in is complete)."""
-    pause = sign_in_attempts.pause_for(person.email)
+    factor (and their sign-in is complete). Counted before it is checked, as above."""
+    pause = sign_in_attempts.claim_try(person.email)
     if pause is not None:
         return CodeOutcome(right=False, pause=pause)
     if not confirm_set_up(person, pending, typed):

@@ -48,6 +48,13 @@ class LastAdministrator(Exception):
     """The change would leave nobody able to run staff accounts."""
 
 
+class OnlyAnAdministrator(Exception):
+    """Only an administrator gives or takes the administrator role or the right to run staff
+    accounts, or changes an administrator's account: a manager trusted to run accounts runs
+    IRO and manager accounts, so they can never make themselves, or anyone, more than that
+    nor strip the real administrators."""
+
+
 class NotActive(Exception):
     """The account is deactivated: reactivate it first."""
 
@@ -247,16 +254,24 @@ def ask_for_reset(email: str, answers_after: float = FORGOTTEN_PASSWORD_ANSWERS_
 
 
 def _other_active_administrators(person: StaffUser) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(StaffUser.id)).where(
-                StaffUser.role == StaffRole.ADMIN,
-                StaffUser.is_active_account.is_(True),
-                StaffUser.id != person.id,
-            )
-        )
-        or 0
-    )
+    """How many other active administrators there are, with their rows locked until the
+    request's transaction ends: two administrators deactivating (or demoting) each other
+    at once would otherwise each count the other, and leave none.
+
+    On PostgreSQL the rows are locked FOR UPDATE, so a twin request waits here and then
+    counts what the first wrote. SQLite locks the whole database instead: `savepoint` opens
+    the transaction with BEGIN IMMEDIATE (a write lock) before the count, if no write has
+    taken it yet. The rows are read afresh (populate_existing), not from the session."""
+    with savepoint():
+        administrators = db.session.scalars(
+            select(StaffUser)
+            .where(StaffUser.role == StaffRole.ADMIN, StaffUser.is_active_account.is_(True))
+            .order_by(StaffUser.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
+        db.session.refresh(person)
+    return sum(1 for administrator in administrators if administrator.id != person.id)
 
 
 def _refuse_if_it_locks_out(admin: StaffUser, person: StaffUser) -> None:
@@ -264,16 +279,33 @@ def _refuse_if_it_locks_out(admin: StaffUser, person: StaffUser) -> None:
     administrator (a manager's right to run accounts can be taken away; theirs cannot)."""
     if person.id == admin.id:
         raise CannotChangeOwnAccount()
-    if (
-        person.role == StaffRole.ADMIN
-        and person.is_active_account
-        and _other_active_administrators(person) == 0
-    ):
-        raise LastAdministrator()
+    if person.role == StaffRole.ADMIN:
+        others = _other_active_administrators(person)  # locks, and reads `person` afresh
+        if person.is_active_account and others == 0:
+            raise LastAdministrator()
+
+
+def _administers(role: StaffRole, can_administer: bool) -> bool:
+    return role == StaffRole.MANAGER and can_administer
+
+
+def _refuse_unless_an_administrator(actor: StaffUser, person: StaffUser) -> None:
+    """A manager trusted to run accounts runs IRO and manager accounts only."""
+    if actor.role != StaffRole.ADMIN and person.role == StaffRole.ADMIN:
+        raise OnlyAnAdministrator()
+
+
+def may_run(actor: StaffUser, person: StaffUser) -> bool:
+    """Whether this person's account is the actor's to change (for the pages' words)."""
+    return actor.role == StaffRole.ADMIN or person.role != StaffRole.ADMIN
 
 
 def add_person(admin: StaffUser, details: StaffDetails) -> StaffUser:
     """A new active account without a password; its set-up link goes by email."""
+    if admin.role != StaffRole.ADMIN and (
+        details.role == StaffRole.ADMIN or _administers(details.role, details.can_administer)
+    ):
+        raise OnlyAnAdministrator()
     email = normalise_email(details.email)
     if staff.find_by_email(email) is not None:
         raise EmailInUse()
@@ -295,17 +327,26 @@ def add_person(admin: StaffUser, details: StaffDetails) -> StaffUser:
 
 
 def change_person(
-    admin: StaffUser, person: StaffUser, role: StaffRole, team: str | None, can_administer: bool
+    admin: StaffUser,
+    person: StaffUser,
+    role: StaffRole,
+    team: str | None,
+    can_administer: bool | None,
 ) -> None:
-    """A new role, team or right to run staff accounts. A change of what they may open ends
-    their sessions, so it takes effect at once."""
-    can_administer = role == StaffRole.MANAGER and can_administer
+    """A new role, team or right to run staff accounts (None: the right stays as it is, for
+    a manager trusted to run accounts, who is not shown the tick). A change of what they
+    may open ends their sessions, so it takes effect at once."""
+    had_right = _administers(person.role, person.can_administer)
+    can_administer = _administers(role, had_right if can_administer is None else can_administer)
     rights_change = role != person.role or can_administer != person.can_administer
     if rights_change:
         if person.id == admin.id:
             raise CannotChangeOwnAccount()
         if role != StaffRole.ADMIN:
             _refuse_if_it_locks_out(admin, person)
+    _refuse_unless_an_administrator(admin, person)
+    if admin.role != StaffRole.ADMIN and (role == StaffRole.ADMIN or can_administer != had_right):
+        raise OnlyAnAdministrator()
     person.role = role
     person.can_administer = can_administer
     person.team = (team or "").strip() or None
@@ -319,6 +360,7 @@ def deactivate(admin: StaffUser, person: StaffUser) -> None:
     if not person.is_active_account:
         return
     _refuse_if_it_locks_out(admin, person)
+    _refuse_unless_an_administrator(admin, person)
     person.is_active_account = False
     stop_links(person)
     staff_sessions.end_all_for(person, SessionEnd.DEACTIVATED)
@@ -326,6 +368,7 @@ def deactivate(admin: StaffUser, person: StaffUser) -> None:
 
 
 def reactivate(admin: StaffUser, person: StaffUser) -> None:
+    _refuse_unless_an_administrator(admin, person)
     if person.is_active_account:
         return
     person.is_active_account = True
@@ -334,6 +377,7 @@ def reactivate(admin: StaffUser, person: StaffUser) -> None:
 
 def send_new_link(admin: StaffUser, person: StaffUser) -> Message:
     """A new set-up link (a reset link once they have a password), stopping older ones."""
+    _refuse_unless_an_administrator(admin, person)
     if not person.is_active_account:
         raise NotActive()
     purpose = StaffTokenPurpose.RESET if person.password_hash else StaffTokenPurpose.SET_UP
@@ -344,6 +388,7 @@ def send_new_link(admin: StaffUser, person: StaffUser) -> Message:
 
 
 def reset_second_factor(admin: StaffUser, person: StaffUser) -> None:
+    _refuse_unless_an_administrator(admin, person)
     second_factor.reset_for(admin, person)
 
 

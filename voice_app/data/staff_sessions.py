@@ -200,13 +200,13 @@ def change_password(person: StaffUser, this: StaffSession | None, current: str, 
     """A person changes their own password: the current one first (one argon2 check, a
     wrong one counted like a wrong sign-in), then every other session of theirs ends. The
     caller gives this session a new key (`rotate`)."""
-    pause = sign_in_attempts.pause_for(person.email)
+    pause = sign_in_attempts.claim_try(person.email)  # counted before it is checked
     if pause is not None:
         passwords.spend_equal_time(current)
         return PasswordChange(changed=False, pause=pause)
     if not person.check_password(current):
-        sign_in_attempts.record_failure(person.email)
         return PasswordChange(changed=False)
+    sign_in_attempts.give_back_try(person.email)
     person.set_password(new)
     person.password_changed_at = utcnow()
     end_all_for(person, SessionEnd.PASSWORD_CHANGED, keep_key_hash=this.key_hash if this else None)

@@ -5,7 +5,14 @@ subject access request (UK GDPR article 15).
 kind of record and the readable page the view renders. Every submission is read back
 through the form version it was answered in, so each answer sits under the question the
 person was actually asked. Circle members appear by name and relationship only: their
-addresses are their own personal data, not the child's."""
+addresses are their own personal data, not the child's.
+
+What a circle member said about the child is about the child, but it is also the member's
+own information (a third party's, in the law's words). It stays in the export, each such
+paper marked as third-party information for whoever answers the request to review before
+anything is released; and the answers a member kept just for the IRO are left out: they
+were given in confidence, and the export says that it leaves them out. The child's own
+"just for my IRO" answers are theirs, and stay."""
 
 from __future__ import annotations
 
@@ -16,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -154,6 +162,13 @@ def _review(review: Review) -> dict[str, Any]:
     }
 
 
+THIRD_PARTY_NOTE = _l(
+    "Third-party information: what a member of the child's circle said. Review it before "
+    "anything is released, and leave out what would identify someone or is theirs alone. "
+    "Answers they gave just for the IRO are not in this export."
+)
+
+
 def _submission(child: Child, submission: Submission, review: Review | None) -> dict[str, Any]:
     member = submission.circle_member
     try:
@@ -162,6 +177,9 @@ def _submission(child: Child, submission: Submission, review: Review | None) -> 
         form = None
     answers = []
     for answer in submission.answers:
+        if member is not None and answer.just_for_iro:
+            continue  # a circle member's confidence to the IRO: left out
+
         question = form.question(answer.question_key) if form else None
         option = question.option(answer.choice) if question and answer.choice else None
         answers.append(
@@ -180,6 +198,8 @@ def _submission(child: Child, submission: Submission, review: Review | None) -> 
         "review_number": review.number if review else None,
         "started": _when(submission.created_at),
         "sent": _when(submission.sent_at),
+        "third_party": member is not None,
+        "review_before_release": str(THIRD_PARTY_NOTE) if member is not None else None,
         "answers": answers,
     }
 

@@ -30,3 +30,12 @@ class ChangePasswordForm(StaffForm):
         _l("New password"),
         validators=[DataRequired(_l("Enter a new password"))],
     )
+
+
+class NewRecoveryCodesForm(StaffForm):
+    """New recovery codes sign in without the phone, so they take the password too."""
+
+    current_password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(_l("Enter your password")), Length(max=1000)],
+    )

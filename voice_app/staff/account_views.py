@@ -17,7 +17,7 @@ from voice_app.data import second_factor, staff_sessions
 from voice_app.forms import form_errors
 from voice_app.permissions import any_staff, landing_url
 from voice_app.staff import bp
-from voice_app.staff.account_forms import ChangePasswordForm
+from voice_app.staff.account_forms import ChangePasswordForm, NewRecoveryCodesForm
 from voice_app.staff.forms import ConfirmForm
 from voice_app.staff.sign_in_views import RECOVERY_SEED_KEY, _safe_next, pause_message
 from voice_app.vocabulary import SessionEnd
@@ -156,27 +156,41 @@ def change_password():
     return render_template("staff/account/password.html", form=form, errors=errors), status
 
 
-@bp.post("/your-account/recovery-codes/new")
+@bp.route("/your-account/recovery-codes/new", methods=["GET", "POST"])
 @any_staff
 def new_recovery_codes():
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     if not current_user.has_second_factor:
         abort(404)
-    session[RECOVERY_SEED_KEY] = second_factor.new_recovery_codes(current_user)
-    return redirect(url_for("staff.recovery_codes"))
+    this = current_staff_session()
+    if this is None:
+        abort(404)
+    form = NewRecoveryCodesForm()
+    errors: dict[str, str] = {}
+    status = 200
+    if form.validate_on_submit():
+        made = second_factor.new_recovery_codes_with_password(current_user, this, form.current_password.data)
+        if made.seed is not None:
+            session[RECOVERY_SEED_KEY] = made.seed
+            return redirect(url_for("staff.recovery_codes"))
+        if made.pause is not None:
+            errors["current_password"], status = pause_message(made.pause), 429
+        else:
+            errors["current_password"], status = _("Your password is not right"), 400
+    elif form.errors:
+        errors, status = form_errors(form), 400
+    return render_template("staff/account/new_recovery_codes.html", form=form, errors=errors), status
 
 
 @bp.get("/your-account/recovery-codes")
 @any_staff
 def recovery_codes():
-    seed = session.get(RECOVERY_SEED_KEY)
-    if not isinstance(seed, str):
+    codes = second_factor.codes_to_show(current_staff_session(), session.get(RECOVERY_SEED_KEY))
+    if codes is None:
         return redirect(url_for("staff.your_account"))
     next_page = _safe_next(request.args.get("next"))
     return render_template(
         "staff/account/recovery_codes.html",
-        codes=second_factor.recovery_codes_from(seed),
+        codes=codes,
         next_page=next_page,
         form=ConfirmForm(),
     )
@@ -185,8 +199,9 @@ def recovery_codes():
 @bp.post("/your-account/recovery-codes/kept")
 @any_staff
 def recovery_codes_kept():
-    """ "Continue": the codes are never shown again."""
+    """ "Continue": the codes are never shown again (nor by a copy of this cookie)."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    second_factor.codes_kept(current_staff_session())
     session.pop(RECOVERY_SEED_KEY, None)
     return redirect(_safe_next(request.args.get("next")) or landing_url(current_user))

@@ -39,6 +39,18 @@ class RoleFields(StaffForm):
         validators=[Optional(), Length(max=120, message=_l("Team must be 120 characters or fewer"))],
     )
 
+    def __init__(self, *args, for_administrator: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only an administrator gives the administrator role or the right to run accounts:
+        # a trusted manager is offered neither (and the data layer refuses both from them).
+        self.for_administrator = for_administrator
+
+    @property
+    def offered_roles(self) -> list[SelectChoice]:
+        if self.for_administrator:
+            return list(ROLE_CHOICES)
+        return [choice for choice in ROLE_CHOICES if choice.value != StaffRole.ADMIN]
+
     @property
     def administers(self) -> bool:
         return self.role.data == StaffRole.MANAGER and self.can_administer.data == TICKED

@@ -28,7 +28,7 @@ def people():
 @bp.route("/people/new", methods=["GET", "POST"])
 @administrators_required
 def add_person():
-    form = PersonForm()
+    form = PersonForm(for_administrator=_is_administrator())
     errors = {}
     if form.validate_on_submit():
         details = StaffDetails(
@@ -40,6 +40,8 @@ def add_person():
         )
         try:
             person = staff_accounts.add_person(current_user, details)
+        except staff_accounts.OnlyAnAdministrator as error:
+            errors = _refusal(error)
         except staff_accounts.EmailInUse:
             errors["email"] = _(
                 "Someone already has an account with this email address. "
@@ -59,14 +61,19 @@ def add_person():
     return render_template("staff/people/new.html", form=form, errors=errors), (400 if errors else 200)
 
 
+def _is_administrator() -> bool:
+    return current_user.role == StaffRole.ADMIN
+
+
 def _person_page(person, form=None, errors=None, status=200):
     if form is None:
         form = ChangePersonForm(
+            for_administrator=_is_administrator(),
             data={
                 "role": person.role,
                 "team": person.team or "",
                 "can_administer": TICKED if person.can_administer else "",
-            }
+            },
         )
     return render_template(
         "staff/people/person.html",
@@ -75,6 +82,7 @@ def _person_page(person, form=None, errors=None, status=200):
         confirm=ConfirmForm(),
         errors=errors or {},
         is_you=person.id == current_user.id,
+        may_run=staff_accounts.may_run(current_user, person),
     ), status
 
 
@@ -86,7 +94,16 @@ _REFUSALS = {
         "This is the only active administrator. Make someone else an administrator first, "
         "so somebody can still run staff accounts."
     ),
+    staff_accounts.OnlyAnAdministrator: _l(
+        "Only an administrator can make someone an administrator, give or take away the right "
+        "to run staff accounts, or change an administrator's account. Ask an administrator."
+    ),
 }
+_REFUSED = (
+    staff_accounts.CannotChangeOwnAccount,
+    staff_accounts.LastAdministrator,
+    staff_accounts.OnlyAnAdministrator,
+)
 
 
 def _refusal(error: Exception, field: str = "role-0") -> dict[str, str]:
@@ -97,16 +114,18 @@ def _refusal(error: Exception, field: str = "role-0") -> dict[str, str]:
 @administrators_required
 def person(staff_id: int):
     person = staff_accounts.person(staff_id)
-    form = ChangePersonForm()
+    form = ChangePersonForm(for_administrator=_is_administrator())
     if not form.is_submitted():
         return _person_page(person)
     if not form.validate():
         return _person_page(person, form, form_errors(form, radios=("role",)), 400)
+    # A trusted manager is not shown the tick: unticked, it leaves the right as it is.
+    administers = form.administers if _is_administrator() else (form.administers or None)
     try:
         staff_accounts.change_person(
-            current_user, person, StaffRole(form.role.data), form.team.data, form.administers
+            current_user, person, StaffRole(form.role.data), form.team.data, administers
         )
-    except (staff_accounts.CannotChangeOwnAccount, staff_accounts.LastAdministrator) as error:
+    except _REFUSED as error:
         return _person_page(person, form, _refusal(error), 400)
     flash(_("%(name)s's account has been changed.", name=person.name))
     return redirect(url_for("staff.person", staff_id=person.id))
@@ -125,7 +144,7 @@ def deactivate_person(staff_id: int):
     person = _confirmed_person(staff_id)
     try:
         staff_accounts.deactivate(current_user, person)
-    except (staff_accounts.CannotChangeOwnAccount, staff_accounts.LastAdministrator) as error:
+    except _REFUSED as error:
         return _person_page(person, errors=_refusal(error, "deactivate"), status=400)
     flash(_("%(name)s's account is deactivated, and they have been signed out.", name=person.name))
     return redirect(url_for("staff.person", staff_id=person.id))
@@ -135,7 +154,10 @@ def deactivate_person(staff_id: int):
 @administrators_required
 def reactivate_person(staff_id: int):
     person = _confirmed_person(staff_id)
-    staff_accounts.reactivate(current_user, person)
+    try:
+        staff_accounts.reactivate(current_user, person)
+    except staff_accounts.OnlyAnAdministrator as error:
+        return _person_page(person, errors=_refusal(error, "reactivate"), status=400)
     flash(
         _(
             "%(name)s's account is active again. They sign in with their password, or you can "
@@ -152,6 +174,8 @@ def send_person_link(staff_id: int):
     person = _confirmed_person(staff_id)
     try:
         staff_accounts.send_new_link(current_user, person)
+    except staff_accounts.OnlyAnAdministrator as error:
+        return _person_page(person, errors=_refusal(error, "send-link"), status=400)
     except staff_accounts.NotActive:
         message = _("%(name)s's account is deactivated. Reactivate it first.", name=person.name)
         return _person_page(person, errors={"send-link": message}, status=400)
@@ -168,7 +192,10 @@ def send_person_link(staff_id: int):
 @administrators_required
 def reset_person_second_factor(staff_id: int):
     person = _confirmed_person(staff_id)
-    staff_accounts.reset_second_factor(current_user, person)
+    try:
+        staff_accounts.reset_second_factor(current_user, person)
+    except staff_accounts.OnlyAnAdministrator as error:
+        return _person_page(person, errors=_refusal(error, "reset-second-factor"), status=400)
     flash(
         _(
             "%(name)s's second factor has been reset, and they have been signed out. They set up "

@@ -23,7 +23,8 @@ from voice_app.staff import bp
 from voice_app.staff.account_forms import CodeForm
 from voice_app.staff.forms import SignInForm
 
-# Where the recovery codes just made are shown from, once (see data.second_factor).
+# Where the recovery codes just made are shown from, once: the seed is here, but only the
+# session row held on the server lets it show them (data.second_factor.codes_to_show).
 RECOVERY_SEED_KEY = "recovery_seed"
 
 
@@ -154,7 +155,7 @@ def set_up_second_factor():
         outcome = second_factor.try_set_up_code(person, pending, form.code.data)
         if outcome.right:
             complete_staff_session(pending)
-            session[RECOVERY_SEED_KEY] = second_factor.new_recovery_codes(person)
+            session[RECOVERY_SEED_KEY] = second_factor.new_recovery_codes(person, pending)
             return redirect(url_for("staff.recovery_codes", next=_next()))
         errors["code"], status = _code_problem(outcome)
     elif form.errors:
