@@ -13,6 +13,10 @@ does (2 workers x 4 threads, CSRF and rate limits on) on a free port of 127.0.0.
    1.5 s between pages. A page is what a browser does for one tap: the request and, at
    once, its redirect. CPU is per request over the whole mix.
 
+3. a council's first import of 10,000 children with 60,000 SSDA903 episodes, then the same
+   files again as the nightly import does (scripts/bench_import.py; `--import-only` runs
+   just this part, `--import-children N` changes the size, 0 leaves it out).
+
 CPU is the gunicorn workers' user and system time (psutil). Each part ends with the CPU that
 other processes on the machine took meanwhile: figures taken on a busy machine are disturbed.
 
@@ -38,6 +42,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_import import run as import_figures  # noqa: E402
 from bench_load import Browser, Record, answer, form_to, needs, run_children  # noqa: E402
 from bench_seed import IRO_EMAIL, IRO_PASSWORD, Seeded, seed  # noqa: E402
 
@@ -244,14 +249,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200, help="requests of each one-at-a-time page")
     parser.add_argument("--limit", type=float, default=100, help="seconds before the load is stopped")
     parser.add_argument("--profile", action="store_true", help="profile in this process instead")
+    parser.add_argument("--import-children", type=int, default=10_000, help="children in the import part")
+    parser.add_argument("--import-only", action="store_true", help="only the import part")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
+        if args.import_only:
+            import_figures(folder, args.import_children)
+            return
         if args.profile:
             from bench_profile import profile
 
             profile(*build_database(folder, args.children))
         else:
             bench(args, folder)
+        if args.import_children:
+            import_figures(folder, args.import_children)
     print_assets()
 
 

@@ -10,6 +10,7 @@ from voice_app.data.database import db
 from voice_app.models import (
     AccessLink,
     Answer,
+    CarePeriod,
     Child,
     CircleMember,
     Review,
@@ -35,8 +36,15 @@ def make_staff(role: str = StaffRole.IRO, name: str = "Ira Reed", email: str | N
 
 
 def make_child(
-    iro: StaffUser, first_name: str = "Sam", looked_after_since: date | None = None, age: int = 10
+    iro: StaffUser,
+    first_name: str = "Sam",
+    looked_after_since: date | None = None,
+    age: int = 10,
+    child_ref: str | None = None,
+    with_period: bool = False,
 ) -> Child:
+    """A child in care; `with_period` also records their current period in care (as the
+    import and "Add a child" do; most tests need only `looked_after_since`)."""
     today = date.today()
     child = Child(
         first_name=first_name,
@@ -44,10 +52,23 @@ def make_child(
         date_of_birth=today.replace(year=today.year - age) - timedelta(days=30),
         looked_after_since=looked_after_since or today - timedelta(days=200),
         iro_id=iro.id,
+        child_ref=child_ref,
     )
     db.session.add(child)
+    db.session.flush()
+    if with_period:
+        db.session.add(CarePeriod(child_id=child.id, started_on=child.looked_after_since))
     db.session.commit()
     return child
+
+
+def make_care_period(
+    child: Child, started_on: date, ended_on: date | None = None, end_reason: str | None = None
+) -> CarePeriod:
+    period = CarePeriod(child_id=child.id, started_on=started_on, ended_on=ended_on, end_reason=end_reason)
+    db.session.add(period)
+    db.session.commit()
+    return period
 
 
 def make_review(
@@ -103,6 +124,7 @@ def make_sent_submission(
 __all__ = [
     "PASSWORD",
     "links",
+    "make_care_period",
     "make_child",
     "make_link",
     "make_review",

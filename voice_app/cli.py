@@ -51,6 +51,55 @@ def demo(as_json: bool, base_url: str | None, allow_production: bool) -> None:
     click.echo("")
 
 
+@voice_cli.command("import")
+@click.option(
+    "--children", "children_file", type=click.File("rb"), required=True, help="The children file (CSV)."
+)
+@click.option("--episodes", "episodes_file", type=click.File("rb"), help="The SSDA903 Episodes file (CSV).")
+@click.option("--reviews", "reviews_file", type=click.File("rb"), help="The SSDA903 Reviews file (CSV).")
+@click.option("--dry-run", is_flag=True, help="Say what would change, and change nothing.")
+def import_command(children_file, episodes_file, reviews_file, dry_run: bool) -> None:
+    """Bring children in from the council's files (safe to run nightly: the same files again
+    change nothing). A file with any problem imports nothing: every problem is listed and
+    the command exits with status 1."""
+    from sqlalchemy.exc import IntegrityError
+
+    from voice_app.data import imports
+    from voice_app.data.database import db
+
+    children = children_file.read()
+    episodes, reviews = (f.read() if f is not None else None for f in (episodes_file, reviews_file))
+    report = (
+        imports.preview(children, episodes, reviews)
+        if dry_run
+        else imports.apply(None, children, episodes, reviews)
+    )
+    if not report.ok:
+        db.session.rollback()
+        for problem in report.problems:
+            click.echo(problem.in_words(), err=True)
+        raise click.ClickException(
+            f"Nothing was imported: {len(report.problems)} problem(s) to correct in the files first."
+        )
+    if not dry_run:
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Another import added the same children a moment ago. The error's own text
+            # would quote the rows, so it is not shown.
+            db.session.rollback()
+            raise click.ClickException(
+                "Another import changed these children at the same time, so nothing was imported. "
+                "Run it again."
+            ) from None
+    counts = (
+        f"added {report.added}, changed {report.changed}, unchanged {report.unchanged}, "
+        f"moved to another IRO {report.moved}, left care {report.left_care}, "
+        f"back in care {report.back_in_care}, reviews recorded {report.reviews_recorded}"
+    )
+    click.echo(f"Dry run, nothing was changed. The import would have: {counts}" if dry_run else counts)
+
+
 @voice_cli.command("send-due")
 def send_due_command() -> None:
     """Open consultations that are due, send reminders, and send or retry messages.
@@ -89,7 +138,8 @@ def purge_command() -> None:
     click.echo(
         f"child records deleted {report.child_records}, circle members' details removed "
         f"{report.circle_members}, unsent drafts deleted {report.drafts}, "
-        f"message bodies removed {report.message_bodies}"
+        f"message bodies removed {report.message_bodies}, staff sessions deleted {report.staff_sessions}, "
+        f"sign-in counts deleted {report.sign_in_attempts}, staff links deleted {report.staff_links}"
     )
 
 

@@ -8,14 +8,25 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from voice_app import schedule
-from voice_app.data import alerts, child_messages, invitations, staff, staff_accounts, submissions
+from voice_app.data import (
+    alerts,
+    child_messages,
+    imports,
+    invitations,
+    reviews,
+    staff,
+    staff_accounts,
+    submissions,
+)
 from voice_app.data.database import db
 from voice_app.data.messages import deliver_due
 from voice_app.data.staff_accounts import StaffDetails
@@ -52,22 +63,31 @@ STAFF = (
 
 @dataclass(frozen=True)
 class DemoChild:
+    """What the demo does for a child beyond what the import files hold."""
+
+    child_ref: str
     first_name: str
     last_name: str
-    age_years: int
-    in_care_days: int
     iro_email: str
-    held_reviews: int  # how many reviews already held
     booked_in_days: int | None  # the next review is booked this many days from today
     sends_views: bool
 
 
+# The children, their episodes of care and their reviews held come from the files in
+# demo_files/, through the import a council uses (voice_app/data/imports.py). Ella Clarke
+# is in the files too: she left care in October, so she has no link, review or circle.
 CHILDREN = (
-    DemoChild("Sam", "Taylor", 10, 300, "alex.morgan@example.org", 2, 21, False),
-    DemoChild("Leo", "Brown", 12, 500, "alex.morgan@example.org", 3, 14, True),
-    DemoChild("Jade", "Wilson", 9, 6, "alex.morgan@example.org", 0, None, False),
-    DemoChild("Noah", "Evans", 11, 200, "priya.shah@example.org", 1, 30, False),
+    DemoChild("DEMO001", "Sam", "Taylor", "alex.morgan@example.org", 21, False),
+    DemoChild("DEMO002", "Leo", "Brown", "alex.morgan@example.org", 14, True),
+    DemoChild("DEMO003", "Jade", "Wilson", "alex.morgan@example.org", None, False),
+    DemoChild("DEMO004", "Noah", "Evans", "priya.shah@example.org", 30, False),
 )
+DEMO_FILES = Path(__file__).parent / "demo_files"
+# The day the demo files were written: their dates move on by whole weeks (so reviews stay
+# on weekdays) to the day the demo was first loaded, and stay put after that, so loading
+# again imports the very same files and changes nothing.
+FILES_WRITTEN_ON = date(2026, 12, 1)
+_FILE_DATE = re.compile(rb"\b(\d{2})/(\d{2})/(\d{4})\b")
 
 LEO_ANSWERS = {
     "home": ("4", "My carers are kind. I like my room."),
@@ -120,41 +140,60 @@ def _staff() -> dict[str, StaffUser]:
     return people
 
 
-def _birth_date(today: date, age_years: int) -> date:
-    return schedule.add_months(today, -12 * age_years - 4)
+def _demo_file(name: str, weeks: int) -> bytes:
+    def moved(match: re.Match[bytes]) -> bytes:
+        day, month, year = (int(part) for part in match.groups())
+        return (date(year, month, day) + timedelta(weeks=weeks)).strftime("%d/%m/%Y").encode()
+
+    return _FILE_DATE.sub(moved, (DEMO_FILES / name).read_bytes())
 
 
-def _child(spec: DemoChild, iro: StaffUser, today: date) -> Child:
-    existing = db.session.scalars(
-        select(Child).where(Child.first_name == spec.first_name, Child.last_name == spec.last_name)
-    ).first()
-    if existing is not None:
-        return existing
-    child = Child(
-        first_name=spec.first_name,
-        last_name=spec.last_name,
-        date_of_birth=_birth_date(today, spec.age_years),
-        looked_after_since=today - timedelta(days=spec.in_care_days),
-        iro_id=iro.id,
-    )
-    db.session.add(child)
-    db.session.flush()
-    held: list[date] = []
-    for number in range(1, spec.held_reviews + 1):
-        _, due_on = schedule.next_review_due(child.looked_after_since, held)
-        held_on = schedule.working_day_on_or_before(min(due_on, today - timedelta(days=1)))
-        db.session.add(
-            Review(child_id=child.id, number=number, due_on=due_on, scheduled_for=held_on, held_on=held_on)
+def _adopt_older_demo_children() -> None:
+    """Demo children loaded before they had a child id (by name), so the import finds them."""
+    for spec in CHILDREN:
+        db.session.execute(
+            update(Child)
+            .where(
+                Child.first_name == spec.first_name,
+                Child.last_name == spec.last_name,
+                Child.child_ref.is_(None),
+            )
+            .values(child_ref=spec.child_ref)
         )
-        held.append(held_on)
-    if spec.booked_in_days is not None:
-        number, due_on = schedule.next_review_due(child.looked_after_since, held)
-        booked = schedule.working_day_on_or_before(today + timedelta(days=spec.booked_in_days))
-        review = Review(child_id=child.id, number=number, due_on=max(due_on, booked), scheduled_for=booked)
-        db.session.add(review)
-        db.session.flush()
-        if spec.sends_views:
-            _sent_views(child, review)
+
+
+def _import_children(admin: StaffUser, today: date) -> dict[str, Child]:
+    """The demo's children, brought in from its files by the administrator, as a council does."""
+    _adopt_older_demo_children()
+    first_loaded = min(admin.created_at.date(), today)
+    weeks = max(0, (first_loaded - FILES_WRITTEN_ON).days // 7)
+    children_file, episodes_file, reviews_file = (
+        _demo_file(name, weeks) for name in ("children.csv", "episodes.csv", "reviews.csv")
+    )
+    report = imports.apply(admin, children_file, episodes_file, reviews_file, today=today)
+    if not report.ok:
+        raise RuntimeError(
+            "The demo files do not import: " + "; ".join(p.in_words() for p in report.problems)
+        )
+    refs = [spec.child_ref for spec in CHILDREN]
+    return {
+        child.child_ref or "": child
+        for child in db.session.scalars(select(Child).where(Child.child_ref.in_(refs)))
+    }
+
+
+def _child(spec: DemoChild, child: Child, today: date) -> Child:
+    """The child's next review, booked, with their views sent for it where the demo says so."""
+    if spec.booked_in_days is None or reviews.find_next_review(child) is not None:
+        return child
+    held = [r for r in db.session.scalars(select(Review).where(Review.child_id == child.id)) if r.held_on]
+    number, due_on = reviews.planned_next(child, held)
+    booked = schedule.working_day_on_or_before(today + timedelta(days=spec.booked_in_days))
+    review = Review(child_id=child.id, number=number, due_on=max(due_on, booked), scheduled_for=booked)
+    db.session.add(review)
+    db.session.flush()
+    if spec.sends_views:
+        _sent_views(child, review)
     return child
 
 
@@ -326,9 +365,10 @@ def load_demo(today: date | None = None) -> dict:
     """Create the demo (once) and return how to use it."""
     today = today or date.today()
     people = _staff()
+    imported = _import_children(people[STAFF[0][0]], today)
     children = []
     for spec in CHILDREN:
-        child = _child(spec, people[spec.iro_email], today)
+        child = _child(spec, imported[spec.child_ref], today)
         circle = _invite_and_answer(child, _circle(child))
         children.append((spec, child, _link(child), circle))
     _alerts(children)
@@ -342,7 +382,7 @@ def load_demo(today: date | None = None) -> dict:
         "children": [
             {
                 "name": child.full_name,
-                "age": spec.age_years,
+                "age": child.age_on(today),
                 "iro": spec.iro_email,
                 "token": token,
                 "link_path": f"/c/{token}",

@@ -6,6 +6,8 @@ Every view names who it is for with exactly one of these decorators:
   else signed in gets "Page not found", so a page's existence is not given away);
 - `administrators_required` (whoever runs staff accounts: an administrator, or a manager
   given that right; see StaffUser.administers);
+- `record_keepers_or_iros_if_allowed` (managers and administrators, and IROs too where
+  the council lets IROs add children: adding and changing a child's details);
 - `any_staff` (every signed-in member of staff: their own account and sessions);
 - `child_link_required` / `respondent_link_required` (voice_app/auth.py: someone who opened
   a personal link of that kind).
@@ -20,7 +22,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, url_for
+from flask import abort, current_app, url_for
 from flask_login import current_user
 
 from voice_app.extensions import login_manager
@@ -31,11 +33,14 @@ ADMINISTRATORS = "administrators"
 ANY_STAFF = "any staff"
 CHILD_LINK = "child link"
 RESPONDENT_LINK = "respondent link"
+RECORD_KEEPERS_OR_IROS_IF_ALLOWED = "record keepers, or IROs where IROS_MAY_ADD_CHILDREN"
 
 # Who works with children's views, and who sees the service's figures.
 IROS = (StaffRole.IRO,)
 MANAGERS = (StaffRole.MANAGER,)
 ADMINS = (StaffRole.ADMIN,)
+# Who keeps children's records (adding, importing, moving, leaving care): never their words.
+RECORD_KEEPERS = (StaffRole.MANAGER, StaffRole.ADMIN)
 
 # Where each role lands after signing in.
 LANDING = {
@@ -95,6 +100,18 @@ def _signed_in_staff(
 
 administrators_required = _signed_in_staff(lambda user: user.administers, ADMINISTRATORS)
 any_staff = _signed_in_staff(lambda user: True, ANY_STAFF)
+
+
+def _may_add_children(user: Any) -> bool:
+    if user.role in RECORD_KEEPERS:
+        return True
+    return bool(user.role == StaffRole.IRO and current_app.config.get("IROS_MAY_ADD_CHILDREN"))
+
+
+# Adding a child and changing their details: managers and administrators, and an IRO only
+# where the council has switched IROS_MAY_ADD_CHILDREN on (which children an IRO may then
+# change, their own caseload only, is `data.children.records_of`).
+record_keepers_or_iros_if_allowed = _signed_in_staff(_may_add_children, RECORD_KEEPERS_OR_IROS_IF_ALLOWED)
 
 
 def landing_url(user: Any) -> str:

@@ -41,6 +41,64 @@ class ReviewKind(enum.StrEnum):
     CLA = "cla"  # child looked after: Care Planning Regulations 2010 reg 33
 
 
+class Participation(enum.StrEnum):
+    """How the child took part in a review: the DfE SSDA903 REVIEW_CODE."""
+
+    PN0 = "PN0"  # under 4 at the time of the review
+    PN1 = "PN1"  # attends and speaks for themselves
+    PN2 = "PN2"  # attends, an advocate speaks for them
+    PN3 = "PN3"  # attends and conveys their views symbolically
+    PN4 = "PN4"  # attends without contributing
+    PN5 = "PN5"  # does not attend, briefs an advocate
+    PN6 = "PN6"  # does not attend, conveys views by a facilitative medium (this app)
+    PN7 = "PN7"  # does not attend, views not conveyed
+
+
+PARTICIPATION_WORDS: dict[Participation, str] = {
+    Participation.PN0: _l("Under 4 at the time of the review"),
+    Participation.PN1: _l("Attended and spoke for themselves"),
+    Participation.PN2: _l("Attended, and an advocate spoke for them"),
+    Participation.PN3: _l("Attended and conveyed their views symbolically"),
+    Participation.PN4: _l("Attended without contributing"),
+    Participation.PN5: _l("Did not attend, and briefed an advocate to speak for them"),
+    Participation.PN6: _l("Did not attend, and conveyed their views another way (such as this service)"),
+    Participation.PN7: _l("Did not attend, and their views were not conveyed"),
+}
+
+
+# SSDA903 RNE: why a new episode started. "S" starts a new period of care; the others are
+# changes inside one (placement, legal status, both...).
+NEW_PERIOD_REASON = "S"
+# SSDA903 REC: why an episode ended. "X1" means the episode ended but the period of care
+# goes on (a new episode starts the same day); every other code ends the period.
+EPISODE_CONTINUES = "X1"
+EPISODE_END_REASONS: dict[str, str] = {
+    "X1": "Episode ceases, and new episode begins on same day, for any reason",
+    "E11": "Adopted: application for an adoption order unopposed",
+    "E12": "Adopted: consent dispensed with by the court",
+    "E2": "Died",
+    "E3": "Care taken over by another local authority in the UK",
+    "E4A": "Returned home to live with parents or other person with parental responsibility",
+    "E4B": "Returned home, not as part of the care planning process",
+    "E13": "Left care to live with parents, relatives or other person with no parental responsibility",
+    "E41": "Residence order or child arrangement order granted",
+    "E45": "Special guardianship order made to former foster carers",
+    "E46": "Special guardianship order made to carers other than former foster carers",
+    "E47": "Special guardianship order made to former foster carers, who were relatives or friends",
+    "E48": "Special guardianship order made to carers other than former foster carers, relatives or friends",
+    "E5": "Moved into independent living arrangement, with formalised support",
+    "E6": "Moved into independent living arrangement, no formalised support",
+    "E7": "Transferred to residential care funded by adult social care",
+    "E8": "Period of being looked after ceased for any other reason",
+    "E9": "Sentenced to custody",
+    "E14": "Accommodation on remand ended",
+    "E15": "Age assessment determined child is aged 18 or over",
+    "E16": "Child moved abroad",
+    "E17": "Aged 18 (or over) and remained with current carers (inc under staying put arrangements)",
+}
+EPISODE_START_REASONS = ("S", "P", "L", "T", "U", "B")
+
+
 class Role(enum.StrEnum):
     """Who a respondent is to the child; the role decides which paper they get."""
 

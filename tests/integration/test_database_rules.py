@@ -58,6 +58,7 @@ def _every_table_with_a_row() -> dict[str, int]:
     db.session.add_all([message, audit])
     db.session.commit()
     return {
+        "child": child.id,
         "staff_user": iro.id,
         "review": review.id,
         "submission": submission.id,
@@ -77,6 +78,8 @@ CHECKED_COLUMNS = [
     ("message", "channel", "pigeon"),
     ("message", "status", "lost"),
     ("circle_member", "relationship_key", "neighbour"),
+    ("review", "participation_code", "PN8"),
+    ("child", "preferred_language", "klingon"),
 ]
 
 
@@ -116,6 +119,8 @@ def test_the_database_refuses_an_actor_outside_its_list(app_context):
         ("message", "kind", "reminder"),
         ("submission", "status", "draft"),
         ("circle_member", "relationship_key", "other_professional"),
+        ("review", "participation_code", "PN6"),
+        ("child", "preferred_language", "cy"),
     ],
 )
 def test_the_database_takes_every_word_on_the_list(app_context, table, column, value):
@@ -241,3 +246,53 @@ def test_one_person_sends_a_paper_for_each_review(app_context):
     other = make_member(child, name="Dan Taylor", relationship="father")
     make_member_submission(other, first, {})
     assert db.session.scalar(select(func.count(Submission.id))) == 3
+
+
+def test_a_child_has_one_period_in_care_starting_on_any_day(app_context):
+    from datetime import date
+
+    from voice_app.models import CarePeriod
+
+    child = make_child(make_staff())
+    db.session.add(CarePeriod(child_id=child.id, started_on=date(2025, 1, 6)))
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        db.session.execute(
+            text(
+                "INSERT INTO care_period (child_id, started_on, created_at) "
+                "VALUES (:child, '2025-01-06', CURRENT_TIMESTAMP)"
+            ),
+            {"child": child.id},
+        )
+    db.session.rollback()
+    db.session.add(CarePeriod(child_id=child.id, started_on=date(2026, 3, 2)))
+    db.session.commit()
+    assert db.session.scalar(select(func.count(CarePeriod.id))) == 2
+
+
+def test_a_council_child_id_belongs_to_one_child_and_many_may_have_none(app_context):
+    iro = make_staff()
+    first, second, *_others = (make_child(iro) for _ in range(4))
+    db.session.execute(text("UPDATE child SET child_ref = 'C1' WHERE id = :id"), {"id": first.id})
+    with pytest.raises(IntegrityError):
+        db.session.execute(text("UPDATE child SET child_ref = 'C1' WHERE id = :id"), {"id": second.id})
+    db.session.rollback()
+    assert (
+        db.session.scalar(select(func.count()).where(text("child_ref IS NULL")).select_from(text("child")))
+        == 4
+    )
+
+
+def test_a_childs_periods_in_care_go_with_their_record(app_context):
+    """The retention purge deletes a child table by table; their periods go with them."""
+    from datetime import date
+
+    from voice_app.data import retention
+    from voice_app.models import CarePeriod, Child
+
+    child = make_child(make_staff(), age=80)
+    db.session.add(CarePeriod(child_id=child.id, started_on=date(1950, 1, 6), ended_on=date(1960, 1, 6)))
+    db.session.commit()
+    assert retention.purge_due().child_records == 1
+    assert db.session.scalar(select(func.count(Child.id))) == 0
+    assert db.session.scalar(select(func.count(CarePeriod.id))) == 0

@@ -161,3 +161,39 @@ def test_the_demo_staff_need_a_second_factor_wherever_one_is_required(
     )
     assert answer.headers["Location"].startswith("/staff/sign-in/set-up")
     assert client.get("/staff/", expect=302).headers["Location"].startswith("/staff/sign-in")
+
+
+def test_the_demo_children_come_in_through_the_import_from_the_files_in_the_repo(app, app_context):
+    from datetime import date, timedelta
+
+    import time_machine
+
+    from voice_app.data import children
+    from voice_app.demo import DEMO_FILES
+    from voice_app.models import CarePeriod
+
+    assert app.test_cli_runner().invoke(args=["voice", "demo"]).exit_code == 0
+    refs = [line.split(",")[0] for line in (DEMO_FILES / "children.csv").read_text().splitlines()[1:]]
+    in_db = db.session.scalars(select(Child).order_by(Child.child_ref)).all()
+    assert [child.child_ref for child in in_db] == refs
+    admin = db.session.scalars(select(StaffUser).where(StaffUser.email == "sam.patel@example.org")).one()
+    imported = db.session.scalars(
+        select(AuditEvent.child_id).where(
+            AuditEvent.action == "child_added_by_import", AuditEvent.actor_id == admin.id
+        )
+    ).all()
+    assert sorted(imported) == sorted(child.id for child in in_db)
+    by_name = {child.first_name: child for child in in_db}
+    # Leo came back into care: his reviews count from his second period.
+    assert len(children.care_periods(by_name["Leo"])) == 2
+    assert by_name["Ella"].left_care_on is not None and by_name["Ella"].preferred_name == "Elle"
+    assert by_name["Ella"].id not in {row.child.id for row in children.caseload(by_name["Noah"].iro)}
+    assert db.session.scalars(select(Review.participation_code).where(Review.held_on.is_not(None))).all()
+
+    # A week later the demo is loaded again: the same files, nothing added or changed.
+    before = counts(), db.session.scalar(select(func.count()).select_from(CarePeriod))
+    with time_machine.travel(date.today() + timedelta(days=8)):
+        assert app.test_cli_runner().invoke(args=["voice", "demo"]).exit_code == 0
+    assert (counts(), db.session.scalar(select(func.count()).select_from(CarePeriod))) == before
+    import_rows = select(func.count()).select_from(AuditEvent).where(AuditEvent.action.like("%import%"))
+    assert db.session.scalar(import_rows) == len(refs)

@@ -167,6 +167,8 @@ def test_migrations_hold_the_same_rules_as_the_models(app):
         "ck_access_link_code_only_for_a_child",
         "ck_staff_token_purpose",
         "ck_staff_session_ended_reason",
+        "ck_child_preferred_language",
+        "ck_review_participation_code",
     }
     partial = {name: where for name, unique, _cols, where in modelled["submission"][1] if unique}
     assert set(partial) == {"uq_submission_child_draft", "uq_submission_member_review"}

@@ -366,7 +366,7 @@ def test_the_command_prints_what_it_purged(app, app_context):
     output = app.test_cli_runner().invoke(args=["voice", "purge"]).output
     assert output.strip() == (
         "child records deleted 1, circle members' details removed 0, unsent drafts deleted 0, "
-        "message bodies removed 0"
+        "message bodies removed 0, staff sessions deleted 0, sign-in counts deleted 0, staff links deleted 0"
     )
     assert "child records deleted 0" in app.test_cli_runner().invoke(args=["voice", "purge"]).output
 

@@ -83,8 +83,9 @@ def next_review(child: Child) -> Review:
 
 
 def ensure_next_reviews() -> None:
-    """Every child in care has a next review (send-due opens consultations from them)."""
-    children = db.session.scalars(select(Child)).all()
+    """Every child in care has a next review (send-due opens consultations from them). A
+    child who has left care has none."""
+    children = db.session.scalars(select(Child).where(Child.left_care_on.is_(None))).all()
     reviews_by_child: dict[int, list[Review]] = {child.id: [] for child in children}
     for review in db.session.scalars(select(Review)):
         reviews_by_child.setdefault(review.child_id, []).append(review)
@@ -94,7 +95,34 @@ def ensure_next_reviews() -> None:
 
 
 def pending_reviews() -> list[Review]:
-    return list(db.session.scalars(select(Review).where(TAKES_VIEWS)))
+    """Reviews still to be held of children in care (no invitation goes to a child who left)."""
+    return list(
+        db.session.scalars(
+            select(Review)
+            .join(Child, Child.id == Review.child_id)
+            .where(TAKES_VIEWS, Child.left_care_on.is_(None))
+        )
+    )
+
+
+def follow_history(child: Child, reviews: list[Review]) -> int:
+    """After the child's care history or held reviews changed (an import): a review the
+    rule created and nobody booked takes the due date the rule now gives. Booked reviews
+    keep their date. Returns how many changed."""
+    if child.left_care_on is not None:
+        return 0
+    _number, due_on = planned_next(child, [r for r in reviews if r.held_on is not None])
+    changed = 0
+    for review in reviews:
+        if (
+            takes_views(review)
+            and review.created_by_rule
+            and review.scheduled_for is None
+            and review.due_on != due_on
+        ):
+            review.due_on = due_on
+            changed += 1
+    return changed
 
 
 def review_for(staff: StaffUser, review_id: int) -> Review:

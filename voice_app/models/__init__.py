@@ -3,7 +3,7 @@
 from voice_app.models.alerts import Alert, AlertAction
 from voice_app.models.audit import AuditEvent
 from voice_app.models.base import Base, utcnow
-from voice_app.models.child import Child, Review
+from voice_app.models.child import CarePeriod, Child, Review
 from voice_app.models.circle import CircleMember
 from voice_app.models.consultation import Answer, Submission
 from voice_app.models.invitations import Invitation, Message
@@ -36,6 +36,7 @@ __all__ = [
     "Answer",
     "AuditEvent",
     "Base",
+    "CarePeriod",
     "Channel",
     "Child",
     "CircleMember",

@@ -17,6 +17,8 @@ def _navigation() -> list[dict]:
         wanted.append(("staff.caseload", _l("Caseload")))
     if role == StaffRole.MANAGER:
         wanted.append(("staff.service_overview", _l("Overview")))
+    if role in (StaffRole.MANAGER, StaffRole.ADMIN):
+        wanted.append(("staff.children_records", _l("Children")))
     if current_user.administers:
         wanted.append(("staff.people", _l("Staff")))
     if role == StaffRole.MANAGER:
@@ -44,6 +46,7 @@ from voice_app.staff import (  # noqa: E402,F401
     alert_views,
     audit_views,
     card_views,
+    children_records_views,
     circle_views,
     invite_views,
     password_views,

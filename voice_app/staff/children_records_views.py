@@ -1,0 +1,1 @@
+"""The children's records pages (being built)."""
