@@ -207,6 +207,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # A council's own lists of words that may mean danger (one file per language, like
         # voice_app/concern_words/); the shipped lists when unset.
         "CONCERN_WORDS_FOLDER": os.environ.get("CONCERN_WORDS_FOLDER"),
+        # Off: only managers and administrators add and change children's records. On: an IRO
+        # may add a child to their own caseload and change the details of children on it.
+        "IROS_MAY_ADD_CHILDREN": _flag("IROS_MAY_ADD_CHILDREN", default=False),
     }
     config.update(overrides)
     if config["SQLALCHEMY_DATABASE_URI"] == default_database:

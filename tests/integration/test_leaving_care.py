@@ -232,3 +232,19 @@ def test_a_child_who_left_care_cannot_open_their_link_any_more(client):
     db.session.commit()
     assert client.get("/my-voice", expect=302).status_code == 302
     assert client.application.test_client().get(f"/c/{token}", expect=404).status_code == 404
+
+
+def test_a_child_who_left_care_gets_no_new_card_or_link(client):
+    from tests.integration.test_iro import sign_in
+
+    iro, child, _mother, _review = _child_with_a_review_and_a_circle()
+    children.leave_care(make_staff(role=StaffRole.MANAGER), child, TODAY)
+    db.session.commit()
+    links_before = db.session.scalar(select(func.count(AccessLink.id)))
+    sign_in(client, iro)
+    card = client.post(f"/staff/children/{child.id}/card", expect=302)
+    assert card.headers["Location"].endswith(f"/staff/children/{child.id}#personal-link")
+    page = client.post(f"/staff/children/{child.id}/links/send", expect=409)
+    assert "has left care, so they get no new link" in page.soup.select_one(".govuk-error-summary").text
+    assert db.session.scalar(select(func.count(AccessLink.id))) == links_before
+    assert not db.session.scalars(select(Message).where(Message.recipient == "sam@example.org")).all()

@@ -18,6 +18,8 @@ from voice_app.permissions import (
     IROS,
     MANAGERS,
     PUBLIC,
+    RECORD_KEEPERS,
+    RECORD_KEEPERS_OR_IROS_IF_ALLOWED,
     RESPONDENT_LINK,
 )
 from voice_app.vocabulary import AlertKind, AlertSource, StaffRole
@@ -62,7 +64,15 @@ def test_only_the_pages_anyone_may_see_are_public(app):
 def test_every_staff_page_names_a_role_and_every_other_page_a_link(app):
     for rule, view in _routes(app):
         if rule.endpoint.startswith("staff.") and view.access != PUBLIC:
-            assert view.access in (IROS, MANAGERS, IROS + MANAGERS, ADMINISTRATORS, ANY_STAFF), rule.endpoint
+            assert view.access in (
+                IROS,
+                MANAGERS,
+                IROS + MANAGERS,
+                ADMINISTRATORS,
+                ANY_STAFF,
+                RECORD_KEEPERS,
+                RECORD_KEEPERS_OR_IROS_IF_ALLOWED,
+            ), rule.endpoint
         if rule.endpoint.startswith("child.") and view.access != PUBLIC:
             assert view.access == CHILD_LINK, rule.endpoint
         if rule.endpoint.startswith("respond."):
@@ -83,6 +93,7 @@ def others(app_context):
     return {
         "alert_id": alert.id,
         "child_id": child.id,
+        "sibling_id": child.id,
         "review_id": make_review(child).id,
         "member_id": make_member(child).id,
         "staff_id": other_iro.id,
@@ -108,8 +119,16 @@ def _guarded(app, access):
 
 @pytest.mark.parametrize(
     "access",
-    [IROS, MANAGERS, IROS + MANAGERS, ADMINISTRATORS, ANY_STAFF],
-    ids=["iro", "manager", "both", "administrators", "any staff"],
+    [
+        IROS,
+        MANAGERS,
+        IROS + MANAGERS,
+        ADMINISTRATORS,
+        ANY_STAFF,
+        RECORD_KEEPERS,
+        RECORD_KEEPERS_OR_IROS_IF_ALLOWED,
+    ],
+    ids=["iro", "manager", "both", "administrators", "any staff", "record keepers", "record keepers or iros"],
 )
 def test_staff_pages_send_someone_not_signed_in_to_sign_in(app, client, others, access):
     for rule, method in _guarded(app, access):
@@ -177,6 +196,55 @@ def test_an_administrator_gets_page_not_found_on_every_iro_and_manager_page(app,
         for rule, method in _guarded(app, access):
             response = client.open(_url(rule, others), method=method, expect=404)
             assert response.status_code == 404, (method, rule.rule)
+
+
+@pytest.mark.parametrize("role", [StaffRole.MANAGER, StaffRole.ADMIN], ids=["a manager", "an administrator"])
+def test_managers_and_administrators_open_the_childrens_records_pages(app, client, others, role):
+    sign_in(client, make_staff(role=role, email="keeps.records@example.org"))
+    pages = [
+        rule
+        for access in (RECORD_KEEPERS, RECORD_KEEPERS_OR_IROS_IF_ALLOWED)
+        for rule, method in _guarded(app, access)
+        if method == "GET"
+    ]
+    assert len(pages) >= 8
+    for rule in pages:
+        assert client.get(_url(rule, others)).status_code == 200, rule.rule
+
+
+def test_an_iro_gets_page_not_found_on_every_childrens_records_page(app, client, others):
+    iro = make_staff()
+    sign_in(client, iro)
+    pages = [
+        (rule, method)
+        for access in (RECORD_KEEPERS, RECORD_KEEPERS_OR_IROS_IF_ALLOWED)
+        for rule, method in _guarded(app, access)
+    ]
+    assert len(pages) >= 12
+    for rule, method in pages:
+        response = client.open(_url(rule, others), method=method, expect=404)
+        assert response.status_code == 404, (method, rule.rule)
+
+
+def test_where_iros_may_add_children_they_add_and_change_their_own_caseloads_only(app, client, others):
+    iro = make_staff()
+    theirs = make_child(iro)
+    sign_in(client, iro)
+    app.config["IROS_MAY_ADD_CHILDREN"] = True
+    try:
+        for rule, method in _guarded(app, RECORD_KEEPERS):
+            response = client.open(_url(rule, others), method=method, expect=404)
+            assert response.status_code == 404, (method, rule.rule)
+        allowed = list(_guarded(app, RECORD_KEEPERS_OR_IROS_IF_ALLOWED))
+        assert {method for _rule, method in allowed} == {"GET", "POST"}
+        for rule, method in allowed:
+            if rule.arguments:  # another IRO's child: not found
+                response = client.open(_url(rule, others), method=method, expect=404)
+                assert response.status_code == 404, (method, rule.rule)
+            if method == "GET":
+                assert client.get(_url(rule, {**others, "child_id": theirs.id})).status_code == 200, rule.rule
+    finally:
+        app.config["IROS_MAY_ADD_CHILDREN"] = False
 
 
 def test_nobody_ends_another_persons_session(app, client, others):

@@ -159,6 +159,13 @@ def change_details(staff: StaffUser, child: Child, details: ChildDetails) -> Non
     """Change a child's details. A new `looked_after_since` moves the start of their current
     period in care (and an unbooked review the rule made follows it); a new IRO is a move."""
     _check_ref(details.child_ref, child.id)
+    new_iro = None
+    if details.iro_id != child.iro_id:
+        # Checked before anything changes: a refused change leaves the child as they were.
+        new_iro = db.session.get(StaffUser, details.iro_id)
+        if new_iro is None:
+            raise NotAnIro(details.iro_id)
+        _active_iro(new_iro)
     periods = care_periods(child)
     if details.looked_after_since != child.looked_after_since:
         if any(p.started_on == details.looked_after_since for p in periods[:-1]):
@@ -167,11 +174,8 @@ def change_details(staff: StaffUser, child: Child, details: ChildDetails) -> Non
             periods[-1].started_on = details.looked_after_since
         else:
             db.session.add(CarePeriod(child_id=child.id, started_on=details.looked_after_since))
-    if details.iro_id != child.iro_id:
-        iro = db.session.get(StaffUser, details.iro_id)
-        if iro is None:
-            raise NotAnIro(details.iro_id)
-        move_to_iro(staff, child, iro)
+    if new_iro is not None:
+        move_to_iro(staff, child, new_iro)
     for name in (
         "first_name",
         "last_name",
@@ -403,6 +407,7 @@ class ChildRecord:
     periods: list[CarePeriod]
     reviews: list[HeldReview]
     siblings: list[Child]
+    next_due: date | None = None  # the next review's latest lawful date, while in care
 
 
 def record_page(staff: StaffUser, child_id: int) -> ChildRecord:
@@ -423,8 +428,12 @@ def record_page(staff: StaffUser, child_id: int) -> ChildRecord:
         for review in theirs
     ]
     siblings = siblings_of(child)
+    next_due = None
+    if child.in_care:  # the same "next review" as the caseload's, from the same rule
+        upcoming = reviews.pick_next(theirs)
+        next_due = upcoming.due_on if upcoming else reviews.planned_next(child, theirs)[1]
     audit.record(staff, "viewed_child_record", child.id)
-    return ChildRecord(child, care_periods(child), held, siblings)
+    return ChildRecord(child, care_periods(child), held, siblings, next_due)
 
 
 def sibling_candidates(staff: StaffUser, child: Child, text: str) -> list[Child]:

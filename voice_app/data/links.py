@@ -52,6 +52,10 @@ class NowhereToSend(Exception):
     """The child has no email or mobile: a card is how they get their link."""
 
 
+class LeftCare(Exception):
+    """A child who has left care gets no new link: leaving care stopped theirs."""
+
+
 class SendingNow(Exception):
     """The child's message is being sent this moment, by another run: try again shortly."""
 
@@ -146,6 +150,8 @@ def code_digest(typed: str) -> str:
 def print_card(staff: StaffUser, child: Child) -> Card:
     """A new link and sign-in code for the child, for a printed card. Like a letter, it
     replaces the child's earlier links (and their cards' codes)."""
+    if not child.in_care:
+        raise LeftCare(child.id)
     _replace_child_links(child)
     token = new_token()
     for _attempt in range(5):
@@ -211,6 +217,8 @@ def send_link_again(staff: StaffUser, child: Child) -> SentLink:
     # These modules import this one: imported here, once everything is loaded.
     from voice_app.data import invitations, messages
 
+    if not child.in_care:
+        raise LeftCare(child.id)
     channel = channel_for(child)
     if channel == Channel.LETTER:
         raise NowhereToSend(child.id)

@@ -4,7 +4,8 @@ them, for a child with no email or phone of their own (or one who lost their lin
 from __future__ import annotations
 
 import segno
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -28,6 +29,10 @@ def card(child_id: int):
     child = children.child_for(current_user, child_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    printed = links.print_card(current_user, child)
+    try:
+        printed = links.print_card(current_user, child)
+    except links.LeftCare:
+        flash(_("%(name)s has left care, so they get no new link.", name=child.first_name))
+        return redirect(url_for("staff.child", child_id=child.id, _anchor="personal-link"))
     qr_code = Markup(segno.make(printed.url, error="m").svg_inline(scale=4, title=None, omitsize=True))
     return render_template("staff/card.html", child=child, card=printed, qr_code=qr_code)

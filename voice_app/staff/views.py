@@ -57,6 +57,9 @@ def send_link(child_id: int):
             name=child.first_name,
         )
         return _child_page(child, errors={"personal-link": message}), 400
+    except links.LeftCare:
+        message = _("%(name)s has left care, so they get no new link.", name=child.first_name)
+        return _child_page(child, errors={"personal-link": message}), 409
     except links.SendingNow:
         message = _(
             "A message to %(name)s is going this moment. Wait a minute, then try again.",
