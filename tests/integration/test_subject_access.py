@@ -292,3 +292,38 @@ def test_a_circle_members_words_are_marked_third_party_and_their_confidences_lef
     assert "(third-party information)" in heading.get_text()
     search = client.get("/staff/subject-access").soup.get_text()
     assert "Answers a circle member gave just for the IRO are left out" in search
+
+
+def test_the_export_holds_the_childs_care_history_and_how_they_took_part(client, case):
+    """What the council's own records say too: their ids and names, their periods in care,
+    and for each review who was its IRO and how the child took part."""
+    from datetime import date
+
+    from tests.factories import make_care_period
+    from voice_app.models import Review
+    from voice_app.vocabulary import Participation
+
+    sam = case["sam"]
+    sam.child_ref, sam.preferred_name, sam.preferred_language = "C1001", "Sammy", "cy"
+    make_care_period(sam, date(2020, 3, 2), date(2021, 6, 30), "E4A")
+    make_care_period(sam, sam.looked_after_since)
+    earlier_iro = make_staff(name="Priya Shah")
+    held = db.session.scalars(select(Review).where(Review.child_id == sam.id)).one()
+    held.held_on, held.participation_code, held.iro_id = held.due_on, Participation.PN6, earlier_iro.id
+    db.session.commit()
+    archive = _export(client, case)
+    child = json.loads(archive.read("child.json"))
+    assert (child["child_id"], child["preferred_name"], child["preferred_language"]) == (
+        "C1001",
+        "Sammy",
+        "Cymraeg (Welsh)",
+    )
+    assert child["periods_in_care"] == [
+        {"started": "2020-03-02", "ended": "2021-06-30"},
+        {"started": sam.looked_after_since.isoformat(), "ended": None},
+    ]
+    review = json.loads(archive.read("reviews.json"))[0]
+    assert review["iro"] == "Priya Shah"  # who was their IRO then, not who is now
+    assert review["participation"].startswith("PN6: ")
+    page = archive.read("index.html").decode()
+    assert "C1001" in page and "Priya Shah" in page and "from 2020-03-02 to 2021-06-30" in page

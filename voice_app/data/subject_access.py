@@ -44,6 +44,7 @@ from voice_app.models import (
     utcnow,
 )
 from voice_app.questions.child_message import CHILD_MESSAGE
+from voice_app.vocabulary import LANGUAGES, PARTICIPATION_WORDS
 
 
 @dataclass
@@ -91,19 +92,37 @@ def export_for(staff: StaffUser, child_id: int) -> SubjectAccessRecord:
             select(CircleMember).where(CircleMember.child_id == child.id).order_by(CircleMember.id)
         )
     )
+    # Who was the IRO of each review (a child moved to another IRO keeps that history).
+    their_iros = {review.iro_id for review in child.reviews if review.iro_id is not None}
+    iro_names = {
+        staff_id: name
+        for staff_id, name in db.session.execute(
+            select(StaffUser.id, StaffUser.name).where(StaffUser.id.in_(their_iros))
+        ).tuples()
+    }
     record = SubjectAccessRecord(
         child={
             "id": child.id,
+            "child_id": child.child_ref,
             "first_name": child.first_name,
             "last_name": child.last_name,
+            "preferred_name": child.preferred_name,
+            "preferred_language": LANGUAGES.get(child.preferred_language, child.preferred_language),
             "date_of_birth": _when(child.date_of_birth),
             "looked_after_since": _when(child.looked_after_since),
+            "left_care_on": _when(child.left_care_on),
+            "periods_in_care": [
+                {"started": _when(period.started_on), "ended": _when(period.ended_on)}
+                for period in children.care_periods(child)
+            ],
             "email": child.email,
             "mobile": child.mobile,
             "iro": child.iro.name,
             "added": _when(child.created_at),
         },
-        reviews=[_review(review) for review in child.reviews],
+        reviews=[
+            _review(review, iro_names.get(review.iro_id or 0, child.iro.name)) for review in child.reviews
+        ],
         circle=[
             {
                 "name": member.name,
@@ -153,12 +172,19 @@ def export_for(staff: StaffUser, child_id: int) -> SubjectAccessRecord:
     return record
 
 
-def _review(review: Review) -> dict[str, Any]:
+def _review(review: Review, iro: str) -> dict[str, Any]:
     return {
         "number": review.number,
         "due_on": _when(review.due_on),
         "booked_for": _when(review.scheduled_for),
         "held_on": _when(review.held_on),
+        "iro": iro,
+        # How the child took part, as the council returns it to the DfE (SSDA903 REVIEW_CODE).
+        "participation": (
+            f"{review.participation_code}: {PARTICIPATION_WORDS[review.participation_code]}"
+            if review.participation_code
+            else None
+        ),
     }
 
 
