@@ -52,10 +52,8 @@ class ContactForm(StaffForm):
     )
 
     def validate_email(self, field):
-        value = (field.data or "").strip()
-        if value and not EMAIL_PATTERN.fullmatch(value):
-            raise ValidationError(_l("Enter an email address in the correct format, like name@example.com"))
-        field.data = value or None
+        email_format(self, field)
+        field.data = field.data or None
 
     def validate_mobile(self, field):
         value = (field.data or "").strip()
@@ -89,6 +87,14 @@ class CircleMemberForm(ContactForm):
 
 
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def email_format(form, field):
+    """A validator: the email address, stripped, looks like one (an empty one passes)."""
+    value = (field.data or "").strip()
+    if value and not EMAIL_PATTERN.fullmatch(value):
+        raise ValidationError(_l("Enter an email address in the correct format, like name@example.com"))
+    field.data = value
 
 
 class InviteForm(StaffForm):

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from voice_app.staff.forms import EMAIL_PATTERN, StaffForm
+from voice_app.staff.forms import StaffForm, email_format
 from voice_app.vocabulary import StaffRole
 
 ROLE_CHOICES = [
@@ -15,13 +15,6 @@ ROLE_CHOICES = [
     SelectChoice(value=StaffRole.ADMIN, label=_l("Administrator")),
 ]
 TICKED = "yes"
-
-
-def _email_format(form, field):
-    value = (field.data or "").strip()
-    if value and not EMAIL_PATTERN.fullmatch(value):
-        raise ValidationError(_l("Enter an email address in the correct format, like name@example.com"))
-    field.data = value
 
 
 class RoleFields(StaffForm):
@@ -69,7 +62,7 @@ class PersonForm(RoleFields):
         validators=[
             DataRequired(_l("Enter their email address")),
             Length(max=254, message=_l("Email address must be 254 characters or fewer")),
-            _email_format,
+            email_format,
         ],
     )
 
@@ -99,6 +92,6 @@ class ForgottenPasswordForm(StaffForm):
         validators=[
             DataRequired(_l("Enter your email address")),
             Length(max=254, message=_l("Email address must be 254 characters or fewer")),
-            _email_format,
+            email_format,
         ],
     )
