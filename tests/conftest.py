@@ -97,6 +97,15 @@ def query_counter():
     return count_queries
 
 
+@pytest.fixture(autouse=True)
+def limiter_left_as_found():
+    """The limiter is one object shared by every app: a test that builds an app as in
+    production (limits on) must not leave them on for the tests after it."""
+    enabled = limiter.enabled
+    yield
+    limiter.enabled = enabled
+
+
 @pytest.fixture
 def rate_limited_app(app):
     """An app with rate limits on, as in production, for one test. The limiter is one object
