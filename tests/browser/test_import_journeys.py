@@ -16,10 +16,9 @@ from voice_app.vocabulary import StaffRole
 
 pytestmark = pytest.mark.browser
 
-TODAY = date.today()
-CAME_IN = TODAY - timedelta(days=70)  # Sam: in care since, with one review held
-HELD = TODAY - timedelta(days=50)
-LEO_CAME_IN = TODAY - timedelta(days=4)  # Leo: just come into care, no review yet
+CAME_IN = date.today() - timedelta(days=70)  # Sam: in care since, with one review held
+HELD = date.today() - timedelta(days=50)
+LEO_CAME_IN = date.today() - timedelta(days=4)  # Leo: just come into care, no review yet
 
 
 def _uk(day: date) -> str:

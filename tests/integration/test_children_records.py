@@ -17,8 +17,6 @@ from voice_app.data.database import db
 from voice_app.models import AccessLink, AuditEvent, CarePeriod, Child, Review
 from voice_app.vocabulary import Participation, StaffRole
 
-TODAY = date.today()
-
 
 @pytest.fixture
 def manager(app_context):
@@ -63,7 +61,7 @@ def test_the_list_shows_every_child_and_searches_by_name_or_child_id(client, req
     sam = make_child(iro, first_name="Samuel", child_ref="C1001")
     sam.preferred_name = "Sam"
     leo = make_child(iro, first_name="Leo")
-    children.leave_care(iro, leo, TODAY)
+    children.leave_care(iro, leo, date.today())
     db.session.commit()
     sign_in(client, person)
     page = client.get("/staff/children-records")
@@ -87,9 +85,9 @@ def test_a_record_shows_details_periods_reviews_and_siblings_and_its_reading_is_
     ira = make_staff(name="Ira Reed")
     alex = make_staff(name="Alex Morgan")
     sam = make_child(
-        ira, first_name="Samuel", looked_after_since=TODAY - timedelta(days=400), with_period=True
+        ira, first_name="Samuel", looked_after_since=date.today() - timedelta(days=400), with_period=True
     )
-    held = make_review(sam, number=1, held_on=TODAY - timedelta(days=370))
+    held = make_review(sam, number=1, held_on=date.today() - timedelta(days=370))
     held.participation_code = Participation.PN1
     make_sent_submission(sam, held, {"how_are_things": ("good", "I MISS MY DOG SO MUCH")})
     leo = make_child(ira, first_name="Leo")
@@ -97,7 +95,7 @@ def test_a_record_shows_details_periods_reviews_and_siblings_and_its_reading_is_
     db.session.commit()
     children.move_to_iro(admin, sam, alex)
     db.session.commit()
-    make_review(sam, number=2, due_on=TODAY + timedelta(days=10))
+    make_review(sam, number=2, due_on=date.today() + timedelta(days=10))
     sign_in(client, admin)
     page = client.get(f"/staff/children-records/{sam.id}")
     text = page.soup.get_text(" ", strip=True)
@@ -107,7 +105,7 @@ def test_a_record_shows_details_periods_reviews_and_siblings_and_its_reading_is_
     assert "Ira Reed" in reviews[0] and "PN1: Attended and spoke for themselves" in reviews[0]
     assert "Alex Morgan" in reviews[1] and "Due by" in reviews[1]
     due = page.soup.select_one("#next-due").get_text()
-    assert (TODAY + timedelta(days=10)).strftime("%-d %B %Y") in due
+    assert (date.today() + timedelta(days=10)).strftime("%-d %B %Y") in due
     assert "still in care" in page.soup.select_one("#periods").get_text()
     assert leo.full_name in page.soup.select_one("#siblings").find_next("ul").get_text()
     # A record, never the child's words: an administrator reads no child's views.
@@ -165,7 +163,7 @@ def test_a_manager_adds_a_child_by_hand_and_their_first_review_is_due_from_the_d
     iro_options = [o.get_text() for o in page.soup.select("select[name=iro] option")]
     assert "Alex Morgan" in iro_options
     assert len(page.soup.select("select[name=preferred_language] option")) == 12
-    since = TODAY - timedelta(days=3)
+    since = date.today() - timedelta(days=3)
     added = client.post("/staff/children-records/new", data=details(iro, since=since))
     child = db.session.scalars(select(Child)).one()
     assert added.headers["Location"] == f"/staff/children-records/{child.id}"
@@ -217,7 +215,7 @@ def test_every_bad_input_gets_a_kind_message_and_nothing_typed_is_lost(client, m
     assert bad.soup.find("input", attrs={"name": "date_of_birth_day"})["value"] == "31"
     assert bad.soup.find("input", attrs={"name": "preferred_name"})["value"] == "Sam"
     future = client.post(
-        "/staff/children-records/new", data=details(iro, born=TODAY + timedelta(days=1)), expect=400
+        "/staff/children-records/new", data=details(iro, born=date.today() + timedelta(days=1)), expect=400
     )
     assert "Date of birth must be in the past" in future.soup.select_one(".govuk-error-summary").get_text()
     before = client.post(
@@ -245,7 +243,7 @@ def test_changing_a_child_keeps_what_they_had_and_is_audited(client, admin):
     assert page.soup.find("input", attrs={"name": "first_name"})["value"] == "Sam"
     assert page.soup.find("input", attrs={"name": "child_ref"})["value"] == "C7"
     assert page.soup.select_one("select[name=iro] option[selected]")["value"] == str(iro.id)
-    since = TODAY - timedelta(days=20)
+    since = date.today() - timedelta(days=20)
     client.post(
         f"/staff/children-records/{child.id}/edit",
         data=details(iro, first_name="Samuel", child_ref="C7", since=since, born=child.date_of_birth),
@@ -261,7 +259,7 @@ def test_moving_a_child_offers_their_siblings_and_the_childs_start_page_names_th
     alex = make_staff(name="Alex Morgan")
     sam = make_child(ira, first_name="Sam")
     leo = make_child(ira, first_name="Leo")
-    held = make_review(sam, number=1, held_on=TODAY - timedelta(days=30))
+    held = make_review(sam, number=1, held_on=date.today() - timedelta(days=30))
     children.link_siblings(manager, sam, [leo])
     db.session.commit()
     token = make_link(sam)
@@ -321,21 +319,21 @@ def test_linking_and_unlinking_brothers_and_sisters(client, manager):
 
 def test_a_child_leaves_care_by_hand_after_a_page_that_says_what_happens(client, manager):
     iro = make_staff()
-    child = make_child(iro, looked_after_since=TODAY - timedelta(days=100), with_period=True)
+    child = make_child(iro, looked_after_since=date.today() - timedelta(days=100), with_period=True)
     make_link(child)
     sign_in(client, manager)
     page = client.get(f"/staff/children-records/{child.id}/leave-care")
     said = page.soup.select_one("#what-happens").get_text(" ", strip=True)
     assert "links" in said and "invitations" in said and "retention" in said
-    assert page.soup.find("input", attrs={"name": "left_on_day"})["value"] == str(TODAY.day)
-    tomorrow = TODAY + timedelta(days=1)
+    assert page.soup.find("input", attrs={"name": "left_on_day"})["value"] == str(date.today().day)
+    tomorrow = date.today() + timedelta(days=1)
     future = client.post(
         f"/staff/children-records/{child.id}/leave-care",
         data={"left_on_day": tomorrow.day, "left_on_month": tomorrow.month, "left_on_year": tomorrow.year},
         expect=400,
     )
     assert "today or in the past" in future.soup.select_one(".govuk-error-summary").get_text()
-    early = TODAY - timedelta(days=200)
+    early = date.today() - timedelta(days=200)
     too_early = client.post(
         f"/staff/children-records/{child.id}/leave-care",
         data={"left_on_day": early.day, "left_on_month": early.month, "left_on_year": early.year},
@@ -344,16 +342,20 @@ def test_a_child_leaves_care_by_hand_after_a_page_that_says_what_happens(client,
     assert "on or after the day" in too_early.soup.select_one(".govuk-error-summary").get_text()
     client.post(
         f"/staff/children-records/{child.id}/leave-care",
-        data={"left_on_day": TODAY.day, "left_on_month": TODAY.month, "left_on_year": TODAY.year},
+        data={
+            "left_on_day": date.today().day,
+            "left_on_month": date.today().month,
+            "left_on_year": date.today().year,
+        },
     )
     db.session.refresh(child)
-    assert child.left_care_on == TODAY
+    assert child.left_care_on == date.today()
     assert db.session.scalars(select(AccessLink)).one().revoked_at is not None
     assert children.caseload(iro) == []
     record = client.get(f"/staff/children-records/{child.id}")
     assert record.soup.select_one("#left-care")
     client.get(f"/staff/children-records/{child.id}/leave-care", expect=404)
-    assert db.session.scalars(select(CarePeriod)).one().ended_on == TODAY
+    assert db.session.scalars(select(CarePeriod)).one().ended_on == date.today()
     assert db.session.scalar(select(func.count()).select_from(Review)) == 0
 
 
@@ -367,7 +369,7 @@ def test_a_change_refused_for_a_switched_off_iro_changes_nothing(client, manager
     sign_in(client, manager)
     refused = client.post(
         f"/staff/children-records/{child.id}/edit",
-        data=details(gone, child_ref="", since=TODAY - timedelta(days=5), born=child.date_of_birth),
+        data=details(gone, child_ref="", since=date.today() - timedelta(days=5), born=child.date_of_birth),
         expect=400,
     )
     assert "Choose their IRO from the list" in refused.soup.select_one(".govuk-error-summary").get_text()

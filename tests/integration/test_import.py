@@ -13,7 +13,6 @@ from voice_app.data.database import db
 from voice_app.models import AccessLink, AuditEvent, CarePeriod, Child, Review, StaffRole, utcnow
 from voice_app.vocabulary import Participation
 
-TODAY = date.today()
 HEADER = "child_id,first_name,last_name,preferred_name,date_of_birth,iro_email,preferred_language\n"
 
 
@@ -296,14 +295,17 @@ def test_a_review_the_service_was_waiting_for_is_the_one_recorded_as_held(app_co
     """The review the child's views went to is the one the file says was held: the views
     stay with it, and the next review follows it."""
     iro = _iro()
-    child = make_child(iro, looked_after_since=TODAY - timedelta(days=400))
+    child = make_child(iro, looked_after_since=date.today() - timedelta(days=400))
     child.child_ref = "C1"
     first = make_review(
-        child, number=1, held_on=TODAY - timedelta(days=380), scheduled_for=TODAY - timedelta(days=380)
+        child,
+        number=1,
+        held_on=date.today() - timedelta(days=380),
+        scheduled_for=date.today() - timedelta(days=380),
     )
-    waiting = make_review(child, number=2, due_on=TODAY + timedelta(days=3))
+    waiting = make_review(child, number=2, due_on=date.today() + timedelta(days=3))
     waiting.created_at = utcnow() - timedelta(days=30)
-    held_on = TODAY - timedelta(days=1)
+    held_on = date.today() - timedelta(days=1)
     born = child.date_of_birth.strftime("%d/%m/%Y")
     report = imports.apply(
         None,
@@ -330,13 +332,15 @@ def test_a_review_the_service_was_waiting_for_is_the_one_recorded_as_held(app_co
 
 def test_a_rule_made_review_takes_the_due_date_of_the_imported_history(app_context):
     iro = _iro()
-    child = make_child(iro, looked_after_since=TODAY - timedelta(days=10))
+    child = make_child(iro, looked_after_since=date.today() - timedelta(days=10))
     child.child_ref = "C1"
-    rule_made = Review(child_id=child.id, number=1, due_on=TODAY + timedelta(days=5), created_by_rule=True)
+    rule_made = Review(
+        child_id=child.id, number=1, due_on=date.today() + timedelta(days=5), created_by_rule=True
+    )
     db.session.add(rule_made)
     db.session.commit()
     born = child.date_of_birth.strftime("%d/%m/%Y")
-    came_in = TODAY - timedelta(days=3)
+    came_in = date.today() - timedelta(days=3)
     imports.apply(
         None,
         children_file(f"C1,{child.first_name},{child.last_name},,{born},{iro.email},en"),

@@ -22,13 +22,12 @@ from voice_app.data.database import db
 from voice_app.models import AccessLink, AuditEvent, CarePeriod, Message, Review, StaffRole
 from voice_app.vocabulary import MessageStatus
 
-TODAY = date.today()
 REVIEW_DAY = date(2027, 1, 7)  # consultation opens on 14 December 2026 (tests/integration/test_send_due.py)
 
 
 def _child_with_a_review_and_a_circle():
     iro = make_staff()
-    child = make_child(iro, looked_after_since=TODAY - timedelta(days=300))
+    child = make_child(iro, looked_after_since=date.today() - timedelta(days=300))
     child.email = "sam@example.org"
     mother = make_member(child, email="karen@example.org")
     review = make_review(child, scheduled_for=REVIEW_DAY)
@@ -46,12 +45,12 @@ def test_leaving_care_stops_links_and_messages_and_no_invitation_goes_out(app, a
     assert queued and queued[0].status == MessageStatus.QUEUED
     manager = make_staff(role=StaffRole.MANAGER)
 
-    children.leave_care(manager, child, TODAY, "E13")
+    children.leave_care(manager, child, date.today(), "E13")
     db.session.commit()
 
-    assert child.left_care_on == TODAY and not child.in_care
+    assert child.left_care_on == date.today() and not child.in_care
     period = db.session.scalars(select(CarePeriod).where(CarePeriod.child_id == child.id)).one()
-    assert (period.ended_on, period.end_reason) == (TODAY, "E13")
+    assert (period.ended_on, period.end_reason) == (date.today(), "E13")
     assert all(link.revoked_at for link in db.session.scalars(select(AccessLink)))
     db.session.expire_all()
     assert db.session.get(Message, queued[0].id).status == MessageStatus.CANCELLED
@@ -73,7 +72,7 @@ def test_leaving_care_stops_links_and_messages_and_no_invitation_goes_out(app, a
 def test_no_next_review_is_made_for_a_child_who_left_care(app_context):
     iro = make_staff()
     child = make_child(iro)
-    children.leave_care(iro, child, TODAY)
+    children.leave_care(iro, child, date.today())
     db.session.commit()
     reviews.ensure_next_reviews()
     assert db.session.scalar(select(func.count()).select_from(Review)) == 0
@@ -92,7 +91,10 @@ def test_a_child_cannot_leave_care_before_they_came_in(app_context):
 def test_moving_a_child_changes_caseloads_and_past_reviews_keep_their_iro(app_context):
     ira, child, _mother, booked = _child_with_a_review_and_a_circle()
     held = make_review(
-        child, number=2, held_on=TODAY - timedelta(days=30), scheduled_for=TODAY - timedelta(days=30)
+        child,
+        number=2,
+        held_on=date.today() - timedelta(days=30),
+        scheduled_for=date.today() - timedelta(days=30),
     )
     other = make_staff(email="other@example.org")
     manager = make_staff(role=StaffRole.MANAGER)
@@ -121,7 +123,7 @@ def test_moving_one_child_can_move_their_brothers_and_sisters_in_care_too(app_co
     children.link_siblings(manager, sam, [leo])
     children.link_siblings(manager, jade, [left])
     children.link_siblings(manager, leo, [jade])  # joins the two groups
-    children.leave_care(manager, left, TODAY)
+    children.leave_care(manager, left, date.today())
     db.session.commit()
     assert {c.id for c in children.siblings_of(sam)} == {leo.id, jade.id, left.id}
     assert children.siblings_of(other_family) == []
@@ -155,7 +157,7 @@ def _details(iro, **changes) -> children.ChildDetails:
         "first_name": "Sam",
         "last_name": "Taylor",
         "date_of_birth": date(2015, 3, 1),
-        "looked_after_since": TODAY - timedelta(days=20),
+        "looked_after_since": date.today() - timedelta(days=20),
         "iro_id": iro.id,
         "child_ref": "C1",
         "preferred_language": "cy",
@@ -171,7 +173,7 @@ def test_a_child_added_by_hand_has_one_period_in_care_and_the_addition_is_audite
     db.session.commit()
     assert (child.child_ref, child.known_as, child.preferred_language) == ("C1", "Sammy", "cy")
     assert [(p.started_on, p.ended_on) for p in children.care_periods(child)] == [
-        (TODAY - timedelta(days=20), None)
+        (date.today() - timedelta(days=20), None)
     ]
     assert db.session.scalars(select(AuditEvent.action)).all() == ["added_child"]
     with pytest.raises(children.ChildRefInUse):
@@ -187,7 +189,7 @@ def test_changing_when_a_child_came_into_care_moves_their_period_and_their_next_
     db.session.commit()
     rule_made = reviews.next_review(child)
     db.session.commit()
-    came_in = TODAY - timedelta(days=5)
+    came_in = date.today() - timedelta(days=5)
     children.change_details(manager, child, _details(iro, looked_after_since=came_in, last_name="Jones"))
     db.session.commit()
     assert child.last_name == "Jones" and child.looked_after_since == came_in
@@ -228,7 +230,7 @@ def test_a_child_who_left_care_cannot_open_their_link_any_more(client):
     child = make_child(make_staff())
     token = make_link(child)
     open_link(client, token)
-    children.leave_care(make_staff(role=StaffRole.MANAGER), child, TODAY)
+    children.leave_care(make_staff(role=StaffRole.MANAGER), child, date.today())
     db.session.commit()
     assert client.get("/my-voice", expect=302).status_code == 302
     assert client.application.test_client().get(f"/c/{token}", expect=404).status_code == 404
@@ -238,7 +240,7 @@ def test_a_child_who_left_care_gets_no_new_card_or_link(client):
     from tests.integration.test_iro import sign_in
 
     iro, child, _mother, _review = _child_with_a_review_and_a_circle()
-    children.leave_care(make_staff(role=StaffRole.MANAGER), child, TODAY)
+    children.leave_care(make_staff(role=StaffRole.MANAGER), child, date.today())
     db.session.commit()
     links_before = db.session.scalar(select(func.count(AccessLink.id)))
     sign_in(client, iro)
